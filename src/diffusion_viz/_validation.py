@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numbers
-from typing import TypeAlias
+from typing import Any, TypeAlias, TypeVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -16,7 +16,7 @@ RNGLike: TypeAlias = int | np.random.Generator | np.random.RandomState | None
 Sampler: TypeAlias = np.random.Generator | np.random.RandomState
 
 
-def _check_rng(rng: RNGLike) -> Sampler:
+def _check_rng(rng: object) -> Sampler:
     """Return a generator for ``rng``; a RandomState is kept as it is.
 
     Keeping a legacy ``RandomState`` (instead of wrapping it) is what makes
@@ -27,7 +27,7 @@ def _check_rng(rng: RNGLike) -> Sampler:
         return np.random.default_rng()
     if isinstance(rng, np.random.Generator | np.random.RandomState):
         return rng
-    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
+    if isinstance(rng, int | np.integer) and type(rng) is not bool:
         if int(rng) < 0:
             raise ValueError(f"rng must be a non-negative integer seed, got {rng!r}")
         return np.random.default_rng(int(rng))
@@ -79,7 +79,10 @@ def _check_unit_interval(
     return val
 
 
-def _readonly(arr: NDArray[np.float64]) -> NDArray[np.float64]:
+_ArrayT = TypeVar("_ArrayT", bound=np.ndarray[Any, Any])
+
+
+def _readonly(arr: _ArrayT) -> _ArrayT:
     """Mark ``arr`` read-only and return it."""
     arr.setflags(write=False)
     return arr

@@ -125,7 +125,7 @@ class NoiseSchedule:
 
     def __post_init__(self) -> None:
         betas = _check_betas(self.betas)
-        alphas = 1.0 - betas
+        alphas: NDArray[np.float64] = 1.0 - betas
         with np.errstate(divide="ignore"):
             log_alpha_bars = np.cumsum(np.log1p(-betas))
             # 1 - alpha_bar without cancellation when alpha_bar is near 1.
@@ -200,7 +200,11 @@ def _check_betas(betas: ArrayLike) -> NDArray[np.float64]:
 def _check_steps(steps: ArrayLike, T: int) -> NDArray[np.intp]:
     arr = np.asarray(steps)
     if arr.dtype.kind not in "iu":
-        if arr.dtype.kind == "f" and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)):
+        if (
+            arr.dtype.kind == "f"
+            and np.all(np.isfinite(arr))
+            and np.all(arr == np.round(arr))
+        ):
             arr = arr.astype(np.intp)
         else:
             raise ValueError(f"steps must be integers in 0..{T}, got {steps!r}")
@@ -218,7 +222,9 @@ def _check_beta_param(name: str, value: float) -> float:
     return _check_unit_interval(name, value, low_open=True, high_open=True)
 
 
-def _linear(T: int, beta_start: float = 1e-4, beta_end: float = 0.1) -> NDArray[np.float64]:
+def _linear(
+    T: int, beta_start: float = 1e-4, beta_end: float = 0.1
+) -> NDArray[np.float64]:
     b0 = _check_beta_param("beta_start", beta_start)
     b1 = _check_beta_param("beta_end", beta_end)
     # Ho et al. (2020), Sec. 4: betas linear from beta_1 to beta_T.
@@ -376,9 +382,8 @@ def get_schedule(name: str, T: int, **params: Any) -> NoiseSchedule:
     >>> np.allclose(cos.betas[0], 4.128e-5, rtol=1e-3)
     True
     """
-    if not isinstance(name, str) or (
-        name not in _SCHEDULES and name not in _ALIASES
-    ):
+    key: object = name
+    if not isinstance(key, str) or (key not in _SCHEDULES and key not in _ALIASES):
         raise ValueError(
             f"name must be one of {', '.join(map(repr, available_schedules()))}; "
             f"got {name!r}"
@@ -481,7 +486,9 @@ def schedule_from_alpha_bar(
     True
     """
     T = _check_int("T", T, 1)
-    max_beta = _check_unit_interval("max_beta", max_beta, low_open=True, high_open=False)
+    max_beta = _check_unit_interval(
+        "max_beta", max_beta, low_open=True, high_open=False
+    )
     if not callable(alpha_bar):
         raise ValueError(f"alpha_bar must be callable, got {alpha_bar!r}")
     return NoiseSchedule(_betas_from_alpha_bar(alpha_bar, T, max_beta), name=name)
@@ -533,7 +540,7 @@ def rescale_zero_terminal_snr(schedule: NoiseSchedule) -> NoiseSchedule:
     >>> import numpy as np
     >>> from diffusion_viz import get_schedule, rescale_zero_terminal_snr
     >>> z = rescale_zero_terminal_snr(get_schedule("linear", 1000, beta_end=0.02))
-    >>> z.alpha_bars[-1], z.betas[-1]
+    >>> float(z.alpha_bars[-1]), float(z.betas[-1])
     (0.0, 1.0)
     >>> np.allclose(z.alpha_bars[0], 1 - 1e-4)
     True
