@@ -53,3 +53,56 @@ def build(session: nox.Session) -> None:
     shutil.rmtree(ROOT / "dist", ignore_errors=True)
     session.install("build")
     session.run("python", "-m", "build")
+
+
+DOCS_OUT = ROOT / "docs" / "_build" / "html"
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the book offline with zero warnings; ``-- --serve`` then serves it.
+
+    Unchanged gallery examples (md5 cache) and notebooks (myst-nb cache) are
+    not executed again. ``nox -s docs -- --serve [PORT]`` serves the built
+    site on http://127.0.0.1:PORT/ (default 8000) until Ctrl+C.
+    """
+    session.install("-e", ".", *_group("docs"))
+    session.run(
+        "sphinx-build",
+        "-W",
+        "--keep-going",
+        "-n",
+        "-b",
+        "html",
+        "docs",
+        str(DOCS_OUT),
+        env={"MPLBACKEND": "Agg"},
+    )
+    if "--serve" in session.posargs:
+        rest = session.posargs[session.posargs.index("--serve") + 1 :]
+        port = rest[0] if rest else "8000"
+        session.log(f"Serving the book on http://127.0.0.1:{port}/ (Ctrl+C stops)")
+        session.run(
+            "python",
+            "-m",
+            "http.server",
+            port,
+            "--bind",
+            "127.0.0.1",
+            "--directory",
+            str(DOCS_OUT),
+        )
+
+
+@nox.session
+def docs_browser(session: nox.Session) -> None:
+    """Check the built book in headless Chromium (run ``nox -s docs`` first).
+
+    Needs Debian's ``chromium`` at /usr/bin/chromium (``apt-get install -y
+    chromium``); Playwright's own browser download is not used.
+    """
+    if not (DOCS_OUT / "index.html").exists():
+        session.error("No built book in docs/_build/html: run `nox -s docs` first.")
+    session.install(*_group("browser"))
+    # pytest exits 5 when it collects no test: that is a failure, never a pass.
+    session.run("pytest", "tests_browser", "-p", "no:cacheprovider", *session.posargs)

@@ -1,0 +1,159 @@
+"""Sphinx configuration for the diffusion_viz book.
+
+The build is fully offline: intersphinx reads inventories kept in
+``_inventories/``, MathJax is served from the site itself
+(``sphinx-mathjax-offline``), and nothing in the built pages links to another
+host. Build it with ``nox -s docs``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import matplotlib as mpl
+
+mpl.use("Agg")
+
+import diffusion_viz
+
+HERE = Path(__file__).parent
+
+# -- Project -----------------------------------------------------------------
+project = "diffusion_viz"
+author = "diffusion_viz developers"
+copyright = "2026, diffusion_viz developers"
+release = diffusion_viz.__version__
+version = ".".join(release.split(".")[:2])
+
+# -- General -----------------------------------------------------------------
+extensions = [
+    "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
+    "sphinx.ext.intersphinx",
+    "sphinx.ext.mathjax",
+    "sphinx-mathjax-offline",
+    "numpydoc",
+    "sphinx_gallery.gen_gallery",
+    "myst_nb",
+]
+
+exclude_patterns = [
+    "_build",
+    "jupyter_execute",
+    "**/jupyter_execute",
+    "auto_examples/**/*.ipynb",
+    "auto_examples/*.ipynb",
+    "**.ipynb_checkpoints",
+    "_inventories",
+]
+templates_path = ["_templates"]
+nitpicky = True
+default_role = "py:obj"
+root_doc = "index"
+
+# -- Autodoc, autosummary and numpydoc ---------------------------------------
+autosummary_generate = True
+autosummary_imported_members = True
+autodoc_typehints = "none"
+autodoc_default_options = {"members": True, "inherited-members": False}
+
+numpydoc_show_class_members = False
+numpydoc_class_members_toctree = False
+numpydoc_xref_param_type = True
+numpydoc_xref_ignore = "all"
+numpydoc_xref_aliases = {
+    "ndarray": "numpy.ndarray",
+    "Generator": "numpy.random.Generator",
+    "RandomState": "numpy.random.RandomState",
+    "Axes": "matplotlib.axes.Axes",
+    "Figure": "matplotlib.figure.Figure",
+    "Line2D": "matplotlib.lines.Line2D",
+    "StepPatch": "matplotlib.patches.StepPatch",
+    "Text": "matplotlib.text.Text",
+    "Artist": "matplotlib.artist.Artist",
+    "FuncAnimation": "matplotlib.animation.FuncAnimation",
+    "Animation": "matplotlib.animation.Animation",
+    "array_like": ":term:`array_like`",
+}
+
+# -- Cross-project links (offline) ---------------------------------------------
+intersphinx_mapping = {
+    "python": ("https://docs.python.org/3.11/", "_inventories/python.inv"),
+    "numpy": ("https://numpy.org/doc/stable/", "_inventories/numpy.inv"),
+    "scipy": ("https://docs.scipy.org/doc/scipy/", "_inventories/scipy.inv"),
+    "matplotlib": ("https://matplotlib.org/stable/", "_inventories/matplotlib.inv"),
+}
+intersphinx_timeout = 1
+intersphinx_disabled_reftypes = ["*"]
+
+# -- Math ----------------------------------------------------------------------
+# ``sphinx-mathjax-offline`` points ``mathjax_path`` at its copy of MathJax 3,
+# which it puts in ``_static/mathjax`` with its fonts, so pages load no CDN.
+mathjax3_config = {
+    "tex": {"macros": {"E": r"\mathbb{E}"}},
+    "options": {"menuOptions": {"settings": {"assistiveMml": False}}},
+}
+
+# -- MyST-NB -------------------------------------------------------------------
+nb_execution_mode = "cache"
+nb_execution_cache_path = str(HERE / "_build" / ".jupyter_cache")
+nb_execution_timeout = 300
+nb_execution_raise_on_error = True
+nb_execution_show_tb = True
+nb_merge_streams = True
+myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist"]
+myst_heading_anchors = 3
+
+# -- Sphinx-Gallery ------------------------------------------------------------
+sphinx_gallery_conf = {
+    "examples_dirs": ["../examples"],
+    "gallery_dirs": ["auto_examples"],
+    "filename_pattern": r"plot_",
+    "doc_module": ("diffusion_viz",),
+    "backreferences_dir": "gen_modules/backreferences",
+    "matplotlib_animations": (True, "jshtml"),
+    "image_scrapers": ("matplotlib",),
+    "remove_config_comments": True,
+    "write_computation_times": False,
+    "show_memory": False,
+    "thumbnail_size": (400, 280),
+    "within_subsection_order": "FileNameSortKey",
+}
+
+# -- HTML ----------------------------------------------------------------------
+html_theme = "sphinx_book_theme"
+html_title = "diffusion_viz"
+html_static_path = ["_static"]
+html_css_files = ["custom.css"]
+html_last_updated_fmt = None
+html_show_sourcelink = False
+html_theme_options = {
+    "repository_url": "https://github.com/diffusion-viz/diffusion_viz",
+    "use_repository_button": False,
+    "use_download_button": True,
+    "use_fullscreen_button": False,
+    "show_toc_level": 2,
+    "navigation_with_keys": False,
+    "home_page_in_toc": True,
+}
+html_context = {"default_mode": "light"}
+
+
+def _strip_remote_font_awesome(app, pagename, templatename, context, doctree):  # noqa: ARG001
+    """Drop matplotlib's CDN Font Awesome link from embedded jshtml players.
+
+    The theme already serves Font Awesome, which draws the player's icons.
+    """
+    body = context.get("body")
+    if body and "font-awesome" in body:
+        context["body"] = _FA_LINK.sub("", body)
+
+
+_FA_LINK = re.compile(r"<link[^>]*font-awesome[^>]*>\s*", re.IGNORECASE)
+
+
+def setup(app):
+    app.connect("html-page-context", _strip_remote_font_awesome)
+    os.environ.setdefault("MPLBACKEND", "Agg")
