@@ -57,7 +57,7 @@ def _check_finite_1d(name: str, values: ArrayLike) -> NDArray[np.float64]:
     if bad.any():
         idx = int(np.flatnonzero(bad)[0])
         raise ValueError(
-            f"{name} must be finite, got {arr[idx]!r} at index {idx} "
+            f"{name} must be finite, got {float(arr[idx])!r} at index {idx} "
             f"({int(bad.sum())} non-finite values in all)"
         )
     return arr
@@ -75,7 +75,7 @@ def _check_unit_interval(
     hi_ok = val < 1.0 if high_open else val <= 1.0
     if not (np.isfinite(val) and lo_ok and hi_ok):
         interval = ("(" if low_open else "[") + "0, 1" + (")" if high_open else "]")
-        raise ValueError(f"{name} must lie in {interval}, got {value!r}")
+        raise ValueError(f"{name} must lie in {interval}, got {val!r}")
     return val
 
 

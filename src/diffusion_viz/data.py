@@ -22,7 +22,14 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
-from ._validation import RNGLike, Sampler, _check_int, _check_rng, _readonly
+from ._validation import (
+    RNGLike,
+    Sampler,
+    _check_int,
+    _check_rng,
+    _check_unit_interval,
+    _readonly,
+)
 
 __all__ = [
     "Diffusable",
@@ -384,7 +391,7 @@ class PiecewiseUniform(ToyDistribution):
             i = int(np.flatnonzero(bad)[0])
             raise ValueError(
                 f"intervals must satisfy a < b (non-empty, not reversed), got "
-                f"[{iv[i, 0]!r}, {iv[i, 1]!r}] at index {i}"
+                f"[{float(iv[i, 0])!r}, {float(iv[i, 1])!r}] at index {i}"
             )
         self._equal = weights is None
         self.weights = _readonly(_check_weights(weights, iv.shape[0]))
@@ -556,15 +563,7 @@ def _draw_labels(
 
 
 def _check_alpha_bar(alpha_bar: float) -> float:
-    try:
-        ab = float(alpha_bar)
-    except (TypeError, ValueError):
-        raise ValueError(
-            f"alpha_bar must be a real number in (0, 1], got {alpha_bar!r}"
-        ) from None
-    if not (np.isfinite(ab) and 0.0 < ab <= 1.0):
-        raise ValueError(f"alpha_bar must lie in (0, 1], got {alpha_bar!r}")
-    return ab
+    return _check_unit_interval("alpha_bar", alpha_bar, low_open=True, high_open=False)
 
 
 class DiffusedPiecewiseUniform(ToyDistribution):

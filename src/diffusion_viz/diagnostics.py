@@ -23,7 +23,14 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import optimize, special, stats
 
-from ._validation import RNGLike, _check_finite_1d, _check_int, _check_rng, _readonly
+from ._validation import (
+    RNGLike,
+    _check_finite_1d,
+    _check_int,
+    _check_rng,
+    _check_unit_interval,
+    _readonly,
+)
 from .data import Diffusable, ToyDistribution
 from .forward import ForwardResult
 
@@ -51,6 +58,9 @@ class TestResult(NamedTuple):
 
     statistic: float
     pvalue: float
+
+
+TestResult.__test__ = False  # type: ignore[attr-defined]  # not a pytest test class
 
 
 class SupDistance(NamedTuple):
@@ -416,9 +426,7 @@ def ks_critical_value(n: int, alpha: float = 0.05) -> float:
     True
     """
     n = _check_int("n", n, 1)
-    a = float(alpha)
-    if not (np.isfinite(a) and 0.0 < a < 1.0):
-        raise ValueError(f"alpha must lie in (0, 1), got {alpha!r}")
+    a = _check_unit_interval("alpha", alpha, low_open=True, high_open=True)
     return float(stats.kstwo.isf(a, n))
 
 
@@ -485,6 +493,8 @@ def exact_ks_distance(dist: ToyDistribution) -> SupDistance:
 @dataclass(frozen=True)
 class TestTrace:
     """A test's statistic and p-value at every recorded step."""
+
+    __test__ = False  # not a pytest test class
 
     statistic: NDArray[np.float64]
     pvalue: NDArray[np.float64]

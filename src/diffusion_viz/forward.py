@@ -7,7 +7,13 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._validation import RNGLike, _check_finite_1d, _check_rng, _readonly
+from ._validation import (
+    RNGLike,
+    _check_finite_1d,
+    _check_rng,
+    _check_unit_interval,
+    _readonly,
+)
 from .schedules import NoiseSchedule, _check_steps
 
 __all__ = ["ForwardResult", "diffuse", "sample_marginal"]
@@ -235,14 +241,7 @@ def sample_marginal(
     True
     """
     x = _check_finite_1d("x0", x0)
-    try:
-        ab = float(alpha_bar)
-    except (TypeError, ValueError):
-        raise ValueError(
-            f"alpha_bar must be a real number in [0, 1], got {alpha_bar!r}"
-        ) from None
-    if not (np.isfinite(ab) and 0.0 <= ab <= 1.0):
-        raise ValueError(f"alpha_bar must lie in [0, 1], got {alpha_bar!r}")
+    ab = _check_unit_interval("alpha_bar", alpha_bar, low_open=False, high_open=False)
     gen = _check_rng(rng)
     noise = gen.standard_normal(x.size)
     # Ho et al. (2020), Eq. 4: x_t = sqrt(abar) x_0 + sqrt(1 - abar) eps.

@@ -192,7 +192,7 @@ def _check_betas(betas: ArrayLike) -> NDArray[np.float64]:
         i = int(np.flatnonzero(bad)[0])
         raise ValueError(
             f"betas must be finite and lie in (0, 1) (only the last beta may be "
-            f"exactly 1, for zero terminal SNR), got {arr[i]!r} at index {i}"
+            f"exactly 1, for zero terminal SNR), got {float(arr[i])!r} at index {i}"
         )
     return arr
 
@@ -412,11 +412,12 @@ def _betas_from_alpha_bar(
             f"alpha_bar must map an array of shape {u.shape} to the same shape, "
             f"got shape {vals.shape}"
         )
-    if not np.all(np.isfinite(vals)) or vals[0] <= 0 or np.any(vals < 0):
+    bad = ~np.isfinite(vals) | (vals < 0)
+    if bad.any() or vals[0] <= 0:
+        k = int(np.flatnonzero(bad)[0]) if bad.any() else 0
         raise ValueError(
             "alpha_bar must be finite and non-negative on [0, 1] with "
-            f"alpha_bar(0) > 0, got alpha_bar(0) = {vals[0]!r}, "
-            f"min = {np.nanmin(vals)!r}"
+            f"alpha_bar(0) > 0, got alpha_bar({u[k]:g}) = {float(vals[k])!r}"
         )
     if np.any(np.diff(vals) > 0):
         raise ValueError("alpha_bar must be non-increasing on [0, 1]")
@@ -554,7 +555,7 @@ def rescale_zero_terminal_snr(schedule: NoiseSchedule) -> NoiseSchedule:
     if not first > last:
         raise ValueError(
             "schedule must have alpha_bar_1 > alpha_bar_T to rescale, got "
-            f"{first**2!r} and {last**2!r}"
+            f"{float(first**2)!r} and {float(last**2)!r}"
         )
     # Lin et al. (2024), Algorithm 1: shift to zero at T, keep the first value.
     sqrt_ab = (sqrt_ab - last) * (first / (first - last))
