@@ -173,3 +173,140 @@ def test_result_is_frozen():
     assert isinstance(run, ForwardResult)
     with pytest.raises(AttributeError):
         run.steps = np.arange(2)  # type: ignore[misc]
+
+
+# --- streaming, jumps and chunks (issue: simulation at scale) -------------------
+
+EDGES = np.linspace(-12, 12, 60)
+
+
+def test_streamed_histograms_match_numpy_on_kept_samples():
+    x0 = three_bands().sample(3000, rng=0)
+    sched = get_schedule("linear", 40)
+    kept = diffuse(x0, sched, rng=5, bins=EDGES)
+    streamed = diffuse(
+        x0, sched, rng=5, bins=EDGES, keep_samples=False, chunk_size=3000
+    )
+    ref = np.array([np.histogram(x, bins=EDGES, density=True)[0] for x in kept.samples])
+    np.testing.assert_allclose(kept.histograms, ref, rtol=1e-12)
+    np.testing.assert_array_equal(streamed.counts, kept.counts)
+    np.testing.assert_allclose(
+        streamed.means, kept.samples.mean(axis=1), rtol=1e-12, atol=1e-13
+    )
+    np.testing.assert_allclose(streamed.stds, kept.samples.std(axis=1), rtol=1e-12)
+    tot = streamed.counts.sum(axis=1) + streamed.underflow + streamed.overflow
+    assert np.all(tot == 3000)
+
+
+def test_non_uniform_bins():
+    edges = np.array([-20.0, -5.0, 0.0, 1.0, 20.0])
+    run = diffuse(
+        three_bands().sample(600, rng=1), get_schedule("linear", 5), rng=2, bins=edges
+    )
+    ref = np.array([np.histogram(x, bins=edges)[0] for x in run.samples])
+    np.testing.assert_array_equal(run.counts, ref)
+
+
+def test_chunked_moments_are_exact():
+    x0 = GaussianMixture([3.0, -1.0], [0.5, 2.0]).sample(10_001, rng=3)
+    run = diffuse(
+        x0, get_schedule("cosine", 30), rng=4, chunk_size=777, record=[0, 15, 30]
+    )
+    np.testing.assert_allclose(
+        run.means, run.samples.mean(axis=1), rtol=1e-12, atol=1e-14
+    )
+    np.testing.assert_allclose(run.stds, run.samples.std(axis=1), rtol=1e-12)
+    np.testing.assert_array_equal(run.samples[0], x0)
+
+
+def test_jumps_with_every_step_recorded_equal_the_chain(seed_page):
+    steps, _ = seed_page
+    rs = np.random.RandomState(42)
+    x0 = three_bands().sample(10_000, rs)
+    run = diffuse(x0, get_schedule("linear", 200), rng=rs, jumps=True)
+    assert np.array_equal(run.samples, steps)
+
+
+def test_jumps_follow_the_exact_marginals():
+    data = three_bands()
+    sched = get_schedule("linear", 1000, beta_end=0.02)
+    run = diffuse(data, sched, n=20_000, rng=6, jumps=True, record=[0, 150, 400, 1000])
+    for t, xt in zip(run.steps, run.samples, strict=True):
+        exact = data.diffused(sched.alpha_bar_at(t)) if t else data
+        assert stats.kstest(xt, exact.cdf).pvalue > 1e-3
+    # the joint law: Cov(x_s, x_t) = sqrt(ab_t / ab_s) Var(x_s) for s < t
+    s_, t_ = run.samples[1], run.samples[2]
+    ratio = np.sqrt(sched.alpha_bar_at(400) / sched.alpha_bar_at(150))
+    assert np.cov(s_, t_)[0, 1] == pytest.approx(ratio * s_.var(), rel=0.03)
+
+
+def test_jumps_to_zero_terminal_snr_are_finite():
+    z = rescale_zero_terminal_snr(get_schedule("linear", 100))
+    run = diffuse(np.full(4000, 50.0), z, rng=0, jumps=True, record=[0, 100])
+    assert np.all(np.isfinite(run.samples))
+    assert stats.kstest(run.samples[-1], "norm").pvalue > 1e-3
+
+
+def test_ks_prior_bounds_enclose_the_exact_statistic():
+    x0 = three_bands().sample(50_000, rng=7)
+    sched = get_schedule("linear", 200)
+    run = diffuse(x0, sched, rng=8, record=[0, 120, 160, 200], ks_prior=True)
+    exact = np.array([stats.kstest(x, "norm").statistic for x in run.samples])
+    lo, hi = run.ks_prior
+    assert np.all(lo <= exact + 1e-15)
+    assert np.all(exact <= hi + 1e-15)
+    assert np.all(hi - lo < 5e-5)
+
+
+def test_ks_prior_bounds_across_many_chunks():
+    run = diffuse(
+        three_bands(),
+        get_schedule("linear", 200),
+        n=30_000,
+        rng=9,
+        chunk_size=4096,
+        record=[0, 200],
+        ks_prior=True,
+        jumps=True,
+    )
+    assert run.n == 30_000
+    lo, hi = run.ks_prior
+    assert lo[0] == pytest.approx(1 / 3, abs=0.01)  # the data are far from N(0, 1)
+    assert hi[-1] < 0.02  # step 200 is close to it
+    assert np.all(hi - lo < 5e-3)
+    assert np.all(lo <= hi)
+
+
+def test_streamed_result_guards():
+    run = diffuse(np.zeros(10), get_schedule("linear", 3), rng=0, keep_samples=False)
+    with pytest.raises(
+        ValueError,
+        match="samples were not kept: this run was made with keep_samples=False",
+    ):
+        run.samples  # noqa: B018
+    with pytest.raises(
+        ValueError, match=r"histograms need bins: rerun diffuse\(..., bins=edges\)"
+    ):
+        run.histograms  # noqa: B018
+    assert run.ks_prior is None
+
+
+def test_bad_streaming_arguments():
+    s = get_schedule("linear", 3)
+    with pytest.raises(ValueError, match="n must be given when x0 is a distribution"):
+        diffuse(three_bands(), s)
+    with pytest.raises(
+        ValueError, match=r"n must be None when x0 is an array \(its length is n\)"
+    ):
+        diffuse(np.zeros(3), s, n=3)
+    with pytest.raises(ValueError, match=r"n must be an integer >= 1, got 0"):
+        diffuse(three_bands(), s, n=0)
+    with pytest.raises(ValueError, match=r"chunk_size must be an integer >= 1, got 0"):
+        diffuse(np.zeros(3), s, chunk_size=0)
+    with pytest.raises(
+        ValueError,
+        match="bins must be at least 2 strictly increasing finite edges, got 3 edges",
+    ):
+        diffuse(np.zeros(3), s, bins=[0, 2, 1])
+    with pytest.raises(ValueError, match="bins must be finite"):
+        diffuse(np.zeros(3), s, bins=[0, np.inf])

@@ -2,35 +2,59 @@ r"""The forward (noising) process: the iterated chain and its closed form."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+from scipy import special
 
 from ._validation import (
     RNGLike,
     _check_finite_1d,
+    _check_int,
     _check_rng,
     _check_unit_interval,
     _readonly,
 )
+from .data import ToyDistribution
 from .schedules import NoiseSchedule, _check_steps
 
-__all__ = ["ForwardResult", "diffuse", "sample_marginal"]
+__all__ = ["ForwardResult", "KSBounds", "diffuse", "sample_marginal"]
+
+
+class KSBounds(NamedTuple):
+    """An exact enclosure ``lower <= D <= upper`` of KS statistics, per step."""
+
+    lower: NDArray[np.float64]
+    upper: NDArray[np.float64]
 
 
 @dataclass(frozen=True)
 class ForwardResult:
-    """Recorded states of a forward diffusion run.
+    r"""Recorded states of a forward diffusion run.
 
     Attributes
     ----------
     steps : ndarray of int, shape (m,)
         The recorded steps, increasing, in ``0..T``.
-    samples : ndarray, shape (m, n)
-        ``samples[i]`` holds the ``n`` particles at step ``steps[i]``.
     schedule : NoiseSchedule
         The schedule that was run.
+    n : int
+        Number of particles.
+    means, stds : ndarray, shape (m,)
+        Mean and standard deviation (``ddof=0``) of the particles at each
+        recorded step, accumulated exactly across chunks (Chan et al. 1979).
+    bin_edges : ndarray or None
+        The histogram edges passed to :func:`diffuse` as ``bins``.
+    counts : ndarray of int64, shape (m, len(bin_edges) - 1), or None
+        Histogram counts per recorded step (``numpy.histogram`` bins: all
+        half-open but the last).
+    underflow, overflow : ndarray of int64, shape (m,), or None
+        Particles below the first and above the last edge.
+    ks_prior : KSBounds or None
+        With ``ks_prior=True``: bounds on :math:`\sup_x|F_n(x) - \Phi(x)|`
+        per step, computed on the fly without keeping the samples.
 
     See Also
     --------
@@ -38,8 +62,51 @@ class ForwardResult:
     """
 
     steps: NDArray[np.intp]
-    samples: NDArray[np.float64]
     schedule: NoiseSchedule
+    n: int
+    means: NDArray[np.float64]
+    stds: NDArray[np.float64]
+    bin_edges: NDArray[np.float64] | None = None
+    counts: NDArray[np.int64] | None = None
+    underflow: NDArray[np.int64] | None = None
+    overflow: NDArray[np.int64] | None = None
+    ks_prior: KSBounds | None = None
+    kept: NDArray[np.float64] | None = field(default=None, repr=False)
+
+    @property
+    def samples(self) -> NDArray[np.float64]:
+        """Particles, shape (m, n): ``samples[i]`` is step ``steps[i]``.
+
+        Raises
+        ------
+        ValueError
+            If the run was made with ``keep_samples=False``.
+        """
+        if self.kept is None:
+            raise ValueError(
+                "samples were not kept: this run was made with keep_samples=False; "
+                "use .histograms, .means and .stds, or rerun with keep_samples=True"
+            )
+        return self.kept
+
+    @property
+    def histograms(self) -> NDArray[np.float64]:
+        """Histogram densities, shape (m, len(bin_edges) - 1).
+
+        Normalised as ``numpy.histogram(..., density=True)``: over the
+        particles inside the edges. A row with no particle inside is 0.
+
+        Raises
+        ------
+        ValueError
+            If the run was made without ``bins``.
+        """
+        if self.counts is None or self.bin_edges is None:
+            raise ValueError("histograms need bins: rerun diffuse(..., bins=edges)")
+        widths = np.diff(self.bin_edges)
+        inside = self.counts.sum(axis=1, keepdims=True)
+        dens = self.counts / (np.maximum(inside, 1) * widths)
+        return np.asarray(dens, dtype=np.float64)
 
     @property
     def alpha_bars(self) -> NDArray[np.float64]:
@@ -61,7 +128,7 @@ class ForwardResult:
         Raises
         ------
         ValueError
-            If ``step`` was not recorded.
+            If ``step`` was not recorded, or samples were not kept.
         """
         hit = np.flatnonzero(self.steps == step)
         if hit.size == 0:
@@ -93,39 +160,153 @@ def _check_schedule(schedule: object) -> NoiseSchedule:
     return schedule
 
 
+def _check_bins(bins: ArrayLike | None) -> NDArray[np.float64] | None:
+    if bins is None:
+        return None
+    edges = _check_finite_1d("bins", bins)
+    if edges.size < 2 or np.any(np.diff(edges) <= 0):
+        raise ValueError(
+            "bins must be at least 2 strictly increasing finite edges, got "
+            f"{edges.size} edges"
+        )
+    return edges
+
+
+class _Histogrammer:
+    """Count particles into fixed edges; uniform edges take numpy's fast path."""
+
+    def __init__(self, edges: NDArray[np.float64]) -> None:
+        self.edges = edges
+        lo, hi, k = float(edges[0]), float(edges[-1]), edges.size - 1
+        self.uniform = bool(np.array_equal(edges, np.linspace(lo, hi, k + 1)))
+        self.range = (lo, hi)
+
+    def __call__(self, x: NDArray[np.float64]) -> tuple[NDArray[np.int64], int, int]:
+        if self.uniform:
+            counts = np.histogram(x, bins=self.edges.size - 1, range=self.range)[0]
+        else:
+            counts = np.histogram(x, bins=self.edges)[0]
+        under = int(np.count_nonzero(x < self.range[0]))
+        over = int(np.count_nonzero(x > self.range[1]))
+        return counts.astype(np.int64), under, over
+
+
+#: Fine grid on which KS bounds against N(0, 1) are accumulated.
+_KS_HALF_WIDTH = 12.0
+
+
+class _PriorKSGrid:
+    r"""Exact streaming bounds on :math:`\sup_x |F_n(x) - \Phi(x)|`.
+
+    Particles are counted into ``B`` equal cells on ``[-12, 12]`` plus two
+    tails. At each edge :math:`F_n` is known exactly; inside a cell both
+    :math:`F_n` and :math:`\Phi` are non-decreasing, so the largest gap in
+    the cell lies between the differences at its corners.
+    """
+
+    def __init__(self, cells: int) -> None:
+        self.cells = cells
+        self.edges = np.linspace(-_KS_HALF_WIDTH, _KS_HALF_WIDTH, cells + 1)
+        self.phi = special.ndtr(self.edges)
+        self.scale = cells / (2.0 * _KS_HALF_WIDTH)
+
+    def count(self, x: NDArray[np.float64]) -> NDArray[np.int64]:
+        """Count ``x`` into [tail below, cells..., tail above] (cells + 2 bins)."""
+        idx = np.floor((x + _KS_HALF_WIDTH) * self.scale)
+        np.clip(idx, -1, self.cells, out=idx)
+        return np.bincount((idx + 1).astype(np.intp), minlength=self.cells + 2).astype(
+            np.int64
+        )
+
+    def bounds(self, counts: NDArray[np.int64]) -> tuple[float, float]:
+        n = counts.sum()
+        # F_n just before each edge (ties have probability zero).
+        fn = np.cumsum(counts)[:-1] / n  # F_n at edges 0..cells
+        at_edges = np.abs(fn - self.phi)
+        lower = float(at_edges.max())
+        # Inside cell j: F_n in [fn[j], fn[j+1]], Phi in [phi[j], phi[j+1]].
+        upper_cells = np.maximum(fn[1:] - self.phi[:-1], self.phi[1:] - fn[:-1])
+        # Tails: below the grid F_n in [0, fn[0]] and Phi in [0, phi[0]].
+        tails = max(fn[0], self.phi[0], 1.0 - fn[-1], 1.0 - self.phi[-1])
+        upper = float(max(upper_cells.max(), tails, lower))
+        return lower, upper
+
+
+def _combine_moments(
+    n_a: int, mean_a: float, m2_a: float, n_b: int, mean_b: float, m2_b: float
+) -> tuple[int, float, float]:
+    # Chan, Golub & LeVeque (1979): pairwise update of count, mean and M2.
+    n = n_a + n_b
+    delta = mean_b - mean_a
+    mean = mean_a + delta * n_b / n
+    m2 = m2_a + m2_b + delta * delta * n_a * n_b / n
+    return n, mean, m2
+
+
 def diffuse(
-    x0: ArrayLike,
+    x0: ArrayLike | ToyDistribution,
     schedule: NoiseSchedule,
     *,
     rng: RNGLike = None,
     record: ArrayLike | None = None,
+    bins: ArrayLike | None = None,
+    keep_samples: bool = True,
+    jumps: bool = False,
+    n: int | None = None,
+    chunk_size: int | None = None,
+    ks_prior: bool = False,
 ) -> ForwardResult:
-    r"""Run the forward chain step by step and record chosen steps.
+    r"""Run the forward process and record chosen steps.
 
     Parameters
     ----------
-    x0 : array_like, shape (n,)
-        The data, finite.
+    x0 : array_like, shape (n,), or ToyDistribution
+        The data, finite; or a distribution to draw ``n`` data points from,
+        chunk by chunk, so that ``n`` can exceed memory.
     schedule : NoiseSchedule
         The betas to apply, step 1 to ``T``.
     rng : None, int, numpy.random.Generator or numpy.random.RandomState
-        Source of the noise; one ``standard_normal(n)`` draw per step. A
-        ``RandomState`` is used as it is (see Notes).
+        Source of the noise. A ``RandomState`` is used as it is (see Notes).
     record : array_like of int, optional
         Strictly increasing steps in ``0..T`` to keep. Default: all of them.
+    bins : array_like, optional
+        Histogram edges; when given, per-step counts are streamed into
+        ``.counts`` and ``.histograms``.
+    keep_samples : bool, optional
+        Keep the particles in ``.samples`` (default). With False only the
+        histograms, moments and (optionally) KS bounds are kept, and memory
+        no longer grows with the number of recorded steps times ``n``.
+    jumps : bool, optional
+        If True, move between recorded steps ``s < t`` in one draw from the
+        exact transition :math:`q(x_t \mid x_s)`; the joint law at the
+        recorded steps is unchanged, and a run costs one normal draw per
+        recorded step instead of one per step. Consecutive steps use the
+        one-step formula, so with every step recorded the result is the
+        chain's, bit for bit. Default False: the step-by-step chain.
+    n : int, optional
+        Number of particles when ``x0`` is a distribution.
+    chunk_size : int, optional
+        Particles processed at a time. Default: all at once when samples are
+        kept (as the seed page does), else :math:`2^{20}`. Results for a
+        given seed depend on it.
+    ks_prior : bool, optional
+        Also bound :math:`\sup_x |F_n(x) - \Phi(x)|` at every recorded step
+        without keeping samples (see Notes). Default False.
 
     Returns
     -------
     ForwardResult
-        ``.steps`` and ``.samples``, one row per recorded step. Memory is
-        :math:`O(n \times m)` for ``m`` recorded steps, independent of ``T``.
+        ``.steps``, ``.samples`` (if kept), ``.means``, ``.stds``, and
+        ``.histograms`` if ``bins`` was given.
 
     Raises
     ------
     ValueError
-        If ``x0`` is not a finite 1-D array, ``schedule`` is not a
-        :class:`NoiseSchedule`, ``record`` is not a strictly increasing list
-        of steps in ``0..T``, or ``rng`` is not accepted.
+        If ``x0`` is not a finite 1-D array (or a distribution with a valid
+        ``n``), ``schedule`` is not a :class:`NoiseSchedule`, ``record`` is
+        not a strictly increasing list of steps in ``0..T``, ``bins`` are
+        not increasing edges, ``chunk_size`` is not a positive integer, or
+        ``rng`` is not accepted.
 
     See Also
     --------
@@ -137,18 +318,34 @@ def diffuse(
 
     .. math::
 
-        x_t = \sqrt{1 - \beta_t}\, x_{t-1} + \sqrt{\beta_t}\, \varepsilon_t .
+        x_t = \sqrt{1 - \beta_t}\, x_{t-1} + \sqrt{\beta_t}\, \varepsilon_t ,
 
-    The arithmetic is the seed page's, operation for operation:
+    and a jump from step :math:`s` to :math:`t` applies the composed
+    transition :math:`x_t = \sqrt{\bar\alpha_t/\bar\alpha_s}\,x_s +
+    \sqrt{1 - \bar\alpha_t/\bar\alpha_s}\,\varepsilon`, whose ratio is
+    formed in log space.
+
+    The arithmetic of a step is the seed page's, operation for operation:
     ``np.sqrt(alpha[t]) * x + np.sqrt(beta[t]) * noise``. So with
     ``rs = np.random.RandomState(42)``, ``three_bands().sample(10000, rs)``
     followed by ``diffuse(x0, get_schedule("linear", 200), rng=rs)`` gives
     the seed's arrays bit for bit.
 
+    With ``ks_prior=True`` the particles are counted into :math:`2^{20}`
+    cells of width :math:`2.3\times10^{-5}` on :math:`[-12, 12]` (fewer
+    when many chunks must keep counts for every recorded step). Since
+    :math:`F_n` and :math:`\Phi` are both non-decreasing, the KS distance
+    lies between its largest value at the cell edges and the largest
+    corner-to-corner gap inside a cell: an exact enclosure, typically
+    narrower than :math:`10^{-4}`.
+
     References
     ----------
     .. [1] J. Ho, A. Jain and P. Abbeel, "Denoising Diffusion Probabilistic
        Models", NeurIPS 2020. arXiv:2006.11239.
+    .. [2] T. F. Chan, G. H. Golub and R. J. LeVeque, "Updating Formulae and
+       a Pairwise Algorithm for Computing Sample Variances", Stanford
+       CS-TR-79-773 (1979).
 
     Examples
     --------
@@ -162,29 +359,129 @@ def diffuse(
     >>> expected_var = sched.alpha_bars[-1] * x0.var() + 1 - sched.alpha_bars[-1]
     >>> np.allclose(run.samples[-1].var(), expected_var, rtol=0.1)
     True
+
+    Streaming a large run keeps only histograms:
+
+    >>> edges = np.linspace(-12, 12, 61)
+    >>> big = diffuse(three_bands(), sched, n=200_000, rng=2, bins=edges,
+    ...               keep_samples=False, jumps=True, record=[0, 200])
+    >>> big.histograms.shape
+    (2, 60)
+    >>> np.allclose(big.stds[-1] ** 2, expected_var, rtol=0.02)
+    True
     """
-    x = _check_finite_1d("x0", x0).copy()
     sched = _check_schedule(schedule)
     steps = _check_record(record, sched.T)
+    edges = _check_bins(bins)
     gen = _check_rng(rng)
-    out = np.empty((steps.size, x.size), dtype=np.float64)
-    k = 0
-    if steps[0] == 0:
-        out[0] = x
-        k = 1
+    if isinstance(x0, ToyDistribution):
+        if n is None:
+            raise ValueError("n must be given when x0 is a distribution")
+        n_total = _check_int("n", n, 1)
+        data: ToyDistribution | None = x0
+        x_all = None
+    else:
+        if n is not None:
+            raise ValueError("n must be None when x0 is an array (its length is n)")
+        x_all = _check_finite_1d("x0", x0)
+        n_total = x_all.size
+        data = None
+    if chunk_size is None:
+        chunk = n_total if keep_samples else min(n_total, 1 << 20)
+    else:
+        chunk = _check_int("chunk_size", chunk_size, 1)
+    chunk = max(1, min(chunk, n_total))
+    m = steps.size
+    n_chunks = -(-n_total // chunk) if n_total else 0
+
+    kept = np.empty((m, n_total), dtype=np.float64) if keep_samples else None
+    hist = _Histogrammer(edges) if edges is not None else None
+    counts = (
+        np.zeros((m, edges.size - 1), dtype=np.int64) if edges is not None else None
+    )
+    under = np.zeros(m, dtype=np.int64)
+    over = np.zeros(m, dtype=np.int64)
+    moments = [(0, 0.0, 0.0)] * m
+    ks_grid = None
+    ks_counts = None
+    ks_lo = np.zeros(m)
+    ks_hi = np.zeros(m)
+    if ks_prior:
+        cells = (
+            1 << 20 if n_chunks <= 1 else int(np.clip((1 << 24) // m, 4096, 1 << 20))
+        )
+        ks_grid = _PriorKSGrid(cells)
+        if n_chunks > 1:
+            ks_counts = np.zeros((m, cells + 2), dtype=np.int64)
+
     sqrt_a = np.sqrt(sched.alphas)
     sqrt_b = np.sqrt(sched.betas)
-    for t in range(1, int(steps[-1]) + 1):
-        noise = gen.standard_normal(x.size)
-        # Ho et al. (2020), Eq. 2: x_t = sqrt(1 - beta_t) x_{t-1} + sqrt(beta_t) eps.
-        x = sqrt_a[t - 1] * x + sqrt_b[t - 1] * noise
-        if k < steps.size and steps[k] == t:
-            out[k] = x
-            k += 1
+    log_ab = np.concatenate(([0.0], sched.log_alpha_bars))
+
+    for c in range(n_chunks):
+        lo_i, hi_i = c * chunk, min((c + 1) * chunk, n_total)
+        size = hi_i - lo_i
+        if x_all is not None:
+            x = x_all[lo_i:hi_i].copy()
+        else:
+            assert data is not None
+            x = np.asarray(data.sample(size, gen), dtype=np.float64)
+        t_now = 0
+
+        def _record(
+            i: int, x: NDArray[np.float64], lo_i: int = lo_i, hi_i: int = hi_i
+        ) -> None:
+            if kept is not None:
+                kept[i, lo_i:hi_i] = x
+            cnt, mean = x.size, float(x.mean())
+            m2 = float(np.sum((x - mean) ** 2))
+            moments[i] = _combine_moments(*moments[i], cnt, mean, m2)
+            if hist is not None and counts is not None:
+                h, u, o = hist(x)
+                counts[i] += h
+                under[i] += u
+                over[i] += o
+            if ks_grid is not None:
+                g = ks_grid.count(x)
+                if ks_counts is not None:
+                    ks_counts[i] += g
+                else:
+                    ks_lo[i], ks_hi[i] = ks_grid.bounds(g)
+
+        for i, step in enumerate(steps):
+            target = int(step)
+            if jumps and target > t_now + 1:
+                noise = gen.standard_normal(size)
+                log_ratio = log_ab[target] - log_ab[t_now]
+                # Ho et al. (2020), Eq. 4, from s to t: q(x_t | x_s) is Gaussian.
+                x = np.exp(0.5 * log_ratio) * x + np.sqrt(-np.expm1(log_ratio)) * noise
+                t_now = target
+            while t_now < target:
+                noise = gen.standard_normal(size)
+                # Ho et al. (2020), Eq. 2: x_t = sqrt(1 - beta_t) x_{t-1} + sqrt(beta_t) eps.
+                x = sqrt_a[t_now] * x + sqrt_b[t_now] * noise
+                t_now += 1
+            _record(i, x)
+
+    if ks_grid is not None and ks_counts is not None:
+        for i in range(m):
+            ks_lo[i], ks_hi[i] = ks_grid.bounds(ks_counts[i])
+    means = np.array([mo[1] for mo in moments])
+    stds = np.sqrt(np.array([mo[2] / max(mo[0], 1) for mo in moments]))
     return ForwardResult(
         steps=_readonly(np.array(steps, dtype=np.intp)),
-        samples=_readonly(out),
         schedule=sched,
+        n=n_total,
+        means=_readonly(means),
+        stds=_readonly(stds),
+        bin_edges=None if edges is None else _readonly(edges.copy()),
+        counts=None if counts is None else _readonly(counts),
+        underflow=None if counts is None else _readonly(under),
+        overflow=None if counts is None else _readonly(over),
+        ks_prior=None
+        if ks_grid is None
+        else KSBounds(_readonly(ks_lo), _readonly(ks_hi)),
+        kept=None if kept is None else _readonly(kept),
     )
 
 
