@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from .animation import ForwardAnimation, animate_forward
 from .data import (
     Diffusable,
     DiffusedPiecewiseUniform,
@@ -24,7 +23,7 @@ from .diagnostics import (
     lilliefors_null,
     normality_trace,
 )
-from .forward import ForwardResult, KSBounds, diffuse, sample_marginal
+from .forward import ForwardResult, diffuse, sample_marginal
 from .metrics import (
     SampleQuality,
     band_proportions,
@@ -45,14 +44,6 @@ from .reverse import (
     sample_reverse,
     sampling_steps,
 )
-from .plotting import (
-    plot_density,
-    plot_distance_to_normal,
-    plot_histogram,
-    plot_schedule,
-    plot_schedule_comparison,
-    standard_normal,
-)
 from .schedules import (
     NoiseSchedule,
     available_schedules,
@@ -68,10 +59,8 @@ __all__ = [
     "Diffusable",
     "DiffusedPiecewiseUniform",
     "ExactDenoiser",
-    "ForwardAnimation",
     "ForwardResult",
     "GaussianMixture",
-    "KSBounds",
     "NoiseSchedule",
     "NormalityTrace",
     "PiecewiseUniform",
@@ -82,7 +71,6 @@ __all__ = [
     "TestTrace",
     "ToyDistribution",
     "__version__",
-    "animate_forward",
     "available_samplers",
     "available_schedules",
     "available_spacings",
@@ -101,18 +89,12 @@ __all__ = [
     "lilliefors_null",
     "normality_trace",
     "partial_mean",
-    "plot_density",
-    "plot_distance_to_normal",
-    "plot_histogram",
-    "plot_schedule",
-    "plot_schedule_comparison",
     "rescale_zero_terminal_snr",
     "sample_marginal",
     "sample_quality",
     "sample_reverse",
     "sampling_steps",
     "schedule_from_alpha_bar",
-    "standard_normal",
     "three_bands",
     "wasserstein1",
 ]
