@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .animation import ForwardAnimation, animate_forward
 from .data import (
     Diffusable,
     DiffusedPiecewiseUniform,
@@ -44,6 +45,14 @@ from .reverse import (
     sample_reverse,
     sampling_steps,
 )
+from .plotting import (
+    plot_density,
+    plot_distance_to_normal,
+    plot_histogram,
+    plot_schedule,
+    plot_schedule_comparison,
+    standard_normal,
+)
 from .schedules import (
     NoiseSchedule,
     available_schedules,
@@ -59,6 +68,7 @@ __all__ = [
     "Diffusable",
     "DiffusedPiecewiseUniform",
     "ExactDenoiser",
+    "ForwardAnimation",
     "ForwardResult",
     "GaussianMixture",
     "NoiseSchedule",
@@ -71,6 +81,7 @@ __all__ = [
     "TestTrace",
     "ToyDistribution",
     "__version__",
+    "animate_forward",
     "available_samplers",
     "available_schedules",
     "available_spacings",
@@ -89,12 +100,18 @@ __all__ = [
     "lilliefors_null",
     "normality_trace",
     "partial_mean",
+    "plot_density",
+    "plot_distance_to_normal",
+    "plot_histogram",
+    "plot_schedule",
+    "plot_schedule_comparison",
     "rescale_zero_terminal_snr",
     "sample_marginal",
     "sample_quality",
     "sample_reverse",
     "sampling_steps",
     "schedule_from_alpha_bar",
+    "standard_normal",
     "three_bands",
     "wasserstein1",
 ]
