@@ -7,9 +7,12 @@ from scipy import integrate, stats
 from diffusion_viz import (
     GaussianMixture,
     PiecewiseUniform,
+    band_posterior_paths,
     band_proportions,
+    commitment_steps,
     expected_w1_iid,
     gap_mass,
+    nearest_band,
     partial_mean,
     sample_quality,
     three_bands,
@@ -176,3 +179,56 @@ def test_bad_arguments(func, args, match):
 def test_expected_w1_grid_size_is_checked():
     with pytest.raises(ValueError, match=r"grid_size must be an integer >= 3, got 2"):
         expected_w1_iid(three_bands(), 10, grid_size=2)
+
+
+# --- band posteriors along paths -------------------------------------------------
+
+
+class _Run:
+    def __init__(self, steps, alpha_bars, samples):
+        self.steps = np.asarray(steps)
+        self.alpha_bars = np.asarray(alpha_bars, dtype=float)
+        self.samples = np.asarray(samples, dtype=float)
+
+
+def test_nearest_band_by_hand():
+    x = [-11.0, -6.0, -4.01, -3.99, 2.0, 3.9, 4.1, 50.0]
+    assert nearest_band(x, three_bands()).tolist() == [0, 0, 0, 1, 1, 1, 2, 2]
+
+
+def test_band_posterior_paths_against_normal_cdfs():
+    s = np.sqrt(0.3)
+    x = np.array([-3.0, 0.2, 4.0])
+    run = _Run([2, 1, 0], [0.0, 0.3, 1.0], [[0.0, 0.0, 0.0], x, [-8.0, 0.5, 9.0]])
+    post = band_posterior_paths(run, three_bands())
+    np.testing.assert_allclose(post[0], 1 / 3)  # abar = 0: the prior weights
+    np.testing.assert_allclose(post[-1], 1.0)  # inside its own band at step 0
+    # P(band k | x) is proportional to Phi((x - s a)/sig) - Phi((x - s b)/sig).
+    sig = np.sqrt(0.7)
+    mass = np.array(
+        [
+            stats.norm.cdf((x - s * a) / sig) - stats.norm.cdf((x - s * b) / sig)
+            for a, b in three_bands().intervals
+        ]
+    )
+    expected = (mass / mass.sum(axis=0))[[0, 1, 2], [0, 1, 2]]
+    np.testing.assert_allclose(post[1], expected, rtol=1e-10)
+
+
+def test_commitment_steps_by_hand():
+    c = -8 * np.sqrt(0.9)
+    run = _Run(
+        [3, 2, 1, 0],
+        [0.0, 0.9, 0.9, 1.0],
+        [[0.0, 0.0, 0.0], [c, -c, c], [c, c, -c], [-8.0, -8.0, -8.0]],
+    )
+    # Path 0 commits after the prior row, path 1 once it has left band 3's
+    # region, path 2 only at the last step.
+    assert commitment_steps(run, three_bands()).tolist() == [2, 1, 0]
+
+
+@pytest.mark.parametrize("thr", [0.0, 1.0, "high", None])
+def test_commitment_threshold_is_checked(thr):
+    run = _Run([1, 0], [0.5, 1.0], [[0.0], [0.0]])
+    with pytest.raises(ValueError, match=r"threshold must lie in \(0, 1\)"):
+        commitment_steps(run, three_bands(), threshold=thr)

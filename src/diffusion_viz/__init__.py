@@ -27,12 +27,23 @@ from .diagnostics import (
 from .forward import ForwardResult, diffuse, sample_marginal
 from .metrics import (
     SampleQuality,
+    band_posterior_paths,
     band_proportions,
+    commitment_steps,
     expected_w1_iid,
     gap_mass,
+    nearest_band,
     partial_mean,
     sample_quality,
     wasserstein1,
+)
+from .plotting import (
+    plot_density,
+    plot_distance_to_normal,
+    plot_histogram,
+    plot_schedule,
+    plot_schedule_comparison,
+    standard_normal,
 )
 from .reverse import (
     Denoiser,
@@ -44,14 +55,6 @@ from .reverse import (
     denoiser_from_score,
     sample_reverse,
     sampling_steps,
-)
-from .plotting import (
-    plot_density,
-    plot_distance_to_normal,
-    plot_histogram,
-    plot_schedule,
-    plot_schedule_comparison,
-    standard_normal,
 )
 from .schedules import (
     NoiseSchedule,
@@ -85,7 +88,9 @@ __all__ = [
     "available_samplers",
     "available_schedules",
     "available_spacings",
+    "band_posterior_paths",
     "band_proportions",
+    "commitment_steps",
     "denoiser_from_eps",
     "denoiser_from_score",
     "diffuse",
@@ -98,6 +103,7 @@ __all__ = [
     "ks_prior",
     "lilliefors",
     "lilliefors_null",
+    "nearest_band",
     "normality_trace",
     "partial_mean",
     "plot_density",

@@ -8,7 +8,7 @@ the distribution it should follow is computed exactly, without a second
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -24,9 +24,12 @@ from .data import (
 
 __all__ = [
     "SampleQuality",
+    "band_posterior_paths",
     "band_proportions",
+    "commitment_steps",
     "expected_w1_iid",
     "gap_mass",
+    "nearest_band",
     "partial_mean",
     "sample_quality",
     "wasserstein1",
@@ -404,10 +407,9 @@ def band_proportions(samples: ArrayLike, dist: PiecewiseUniform) -> FloatArray:
     if x.size == 0:
         raise ValueError("samples must hold at least one value, got an empty array")
     d = _check_bands(dist)
-    a, b = d.intervals.T
-    dist_to = np.maximum(np.maximum(a - x[:, None], x[:, None] - b), 0.0)
-    nearest = np.argmin(dist_to, axis=1)
-    return np.asarray(np.bincount(nearest, minlength=a.size) / x.size, dtype=np.float64)
+    nearest = nearest_band(x, d)
+    k = d.weights.size
+    return np.asarray(np.bincount(nearest, minlength=k) / x.size, dtype=np.float64)
 
 
 class SampleQuality(NamedTuple):
@@ -478,3 +480,171 @@ def sample_quality(samples: ArrayLike, dist: PiecewiseUniform) -> SampleQuality:
         band_proportions=band_proportions(x, d),
         n=int(x.size),
     )
+
+
+def nearest_band(samples: ArrayLike, dist: PiecewiseUniform) -> NDArray[np.intp]:
+    """Return the index of the band nearest to each sample.
+
+    Parameters
+    ----------
+    samples : array_like, shape (n,)
+        The sample, finite.
+    dist : PiecewiseUniform
+        The bands.
+
+    Returns
+    -------
+    ndarray of int, shape (n,)
+        Band index per sample; distance is 0 inside a band, so a sample in a
+        gap goes to the band on its side of the gap's midpoint.
+
+    Raises
+    ------
+    ValueError
+        If ``samples`` is not a finite 1-D array or ``dist`` is not a
+        :class:`~diffusion_viz.PiecewiseUniform`.
+
+    See Also
+    --------
+    band_proportions
+
+    Examples
+    --------
+    >>> from diffusion_viz import nearest_band, three_bands
+    >>> nearest_band([-11.0, -4.5, -3.0, 0.0, 9.0], three_bands()).tolist()
+    [0, 0, 1, 1, 2]
+    """
+    x = _check_finite_1d("samples", samples)
+    d = _check_bands(dist)
+    a, b = d.intervals.T
+    dist_to = np.maximum(np.maximum(a - x[:, None], x[:, None] - b), 0.0)
+    return np.asarray(np.argmin(dist_to, axis=1), dtype=np.intp)
+
+
+class _Run(Protocol):
+    @property
+    def samples(self) -> FloatArray: ...
+
+    @property
+    def alpha_bars(self) -> FloatArray: ...
+
+
+def band_posterior_paths(result: _Run, dist: PiecewiseUniform) -> FloatArray:
+    r"""Return :math:`P(\text{final band} \mid x_t)` along every recorded path.
+
+    Parameters
+    ----------
+    result : ReverseResult or ForwardResult
+        A run whose ``samples[-1]`` are the paths' end points; a reverse run
+        ends at :math:`x_0`.
+    dist : PiecewiseUniform
+        The data distribution, whose bands are the mixture components.
+
+    Returns
+    -------
+    ndarray, shape (m, n)
+        Row ``i`` holds, for each path, the exact posterior probability,
+        given the state at ``result.steps[i]``, of the band that path ends
+        nearest to (:func:`nearest_band`).
+
+    Raises
+    ------
+    ValueError
+        If ``dist`` is not a :class:`~diffusion_viz.PiecewiseUniform`.
+
+    See Also
+    --------
+    commitment_steps : When each path decides.
+
+    Notes
+    -----
+    With :math:`k` the final band, this is the exact
+    :math:`r_k(x_t) = w_k q_{t,k}(x_t) / q_t(x_t)` of the diffused mixture
+    (:meth:`~diffusion_viz.DiffusedPiecewiseUniform.component_posterior`);
+    at :math:`\bar\alpha_t = 0` it is the prior weight :math:`w_k`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from diffusion_viz import band_posterior_paths, get_schedule
+    >>> from diffusion_viz import sample_reverse, three_bands
+    >>> run = sample_reverse(three_bands(), get_schedule("linear", 200), 100,
+    ...                      method="ode", steps=10, rng=0)
+    >>> post = band_posterior_paths(run, three_bands())
+    >>> post.shape, np.allclose(post[0], 1 / 3, atol=0.05), bool(np.all(post[-1] == 1))
+    ((11, 100), True, True)
+    """
+    d = _check_bands(dist)
+    samples = np.asarray(result.samples, dtype=np.float64)
+    final = nearest_band(samples[-1], d)
+    cols = np.arange(final.size)
+    out = np.empty_like(samples)
+    for i, ab in enumerate(np.asarray(result.alpha_bars, dtype=np.float64)):
+        if ab == 0.0:
+            out[i] = d.weights[final]
+        else:
+            post = d.diffused(float(ab)).component_posterior(samples[i])
+            out[i] = post[cols, final]
+    return out
+
+
+def commitment_steps(
+    result: _Run, dist: PiecewiseUniform, threshold: float = 0.9
+) -> NDArray[np.intp]:
+    r"""Return, per path, the step from which it stays committed to its band.
+
+    Parameters
+    ----------
+    result : ReverseResult
+        A reverse run (``steps`` decreasing to 0).
+    dist : PiecewiseUniform
+        The data distribution.
+    threshold : float, optional
+        Posterior probability, in (0, 1), that counts as committed.
+        Default 0.9.
+
+    Returns
+    -------
+    ndarray of int, shape (n,)
+        For each path, the largest recorded step ``t`` such that
+        :math:`P(\text{final band} \mid x_s) \ge` ``threshold`` at every
+        recorded step ``s <= t``. A path that commits only at the very end
+        gets 0.
+
+    Raises
+    ------
+    ValueError
+        If ``dist`` is not a :class:`~diffusion_viz.PiecewiseUniform` or
+        ``threshold`` is outside (0, 1).
+
+    See Also
+    --------
+    band_posterior_paths
+
+    Examples
+    --------
+    >>> from diffusion_viz import commitment_steps, get_schedule
+    >>> from diffusion_viz import sample_reverse, three_bands
+    >>> run = sample_reverse(three_bands(), get_schedule("linear", 200), 100,
+    ...                      method="ode", steps=10, rng=0)
+    >>> t = commitment_steps(run, three_bands())
+    >>> bool(((t >= 0) & (t < 200)).all())
+    True
+    """
+    try:
+        thr = float(threshold)
+    except (TypeError, ValueError):
+        thr = float("nan")
+    if not 0.0 < thr < 1.0:
+        raise ValueError(f"threshold must lie in (0, 1), got {threshold!r}")
+    post = band_posterior_paths(result, dist)
+    steps = np.asarray(getattr(result, "steps"), dtype=np.intp)  # noqa: B009
+    below = post < thr
+    # Index of the last recorded row (in time order) where the path was not
+    # committed; it commits at the next row.
+    m = post.shape[0]
+    any_below = below.any(axis=0)
+    last_below = m - 1 - np.argmax(below[::-1], axis=0)
+    first_ok = np.where(any_below, last_below + 1, 0)
+    first_ok = np.minimum(first_ok, m - 1)
+    return np.asarray(steps[first_ok], dtype=np.intp)
