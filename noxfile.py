@@ -106,3 +106,14 @@ def docs_browser(session: nox.Session) -> None:
     session.install(*_group("browser"))
     # pytest exits 5 when it collects no test: that is a failure, never a pass.
     session.run("pytest", "tests_browser", "-p", "no:cacheprovider", *session.posargs)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Run the benchmarks: our paths against the seed page's approach.
+
+    Prints one ``name: value`` line per figure (ratios and MB). Pass
+    ``-- --quick`` for small sizes or ``-- --huge`` to add n = 1e8.
+    """
+    session.install(".")
+    session.run("python", "benchmarks/bench.py", *session.posargs)
