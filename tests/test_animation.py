@@ -11,7 +11,7 @@ mpl.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-from matplotlib.animation import FuncAnimation
+from matplotlib.animation import FuncAnimation, HTMLWriter
 from PIL import Image
 
 from diffusion_viz import (
@@ -194,3 +194,33 @@ def test_animate_forward_rejects_non_results():
         ValueError, match=r"result must be a ForwardResult.*got ndarray"
     ):
         animate_forward(np.zeros((2, 3)))
+
+
+def test_gif_save_takes_the_fast_path_and_matches_the_figure(run, close_all, tmp_path):
+    ani = animate_forward(run, three_bands(), dpi=50)
+    path = tmp_path / "anim.gif"
+    ani.save(path, dpi=40)
+    with Image.open(path) as gif:
+        assert gif.n_frames == run.steps.size
+        assert gif.size == (320, 200)
+        gif.seek(0)
+        first = np.asarray(gif.convert("RGB")).astype(int)
+        gif.seek(2)
+        frame = np.asarray(gif.convert("RGB")).astype(int)
+    fig = ani._fig
+    ani._func(2)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=40)
+    reference = np.asarray(Image.open(buf).convert("RGB")).astype(int)
+    assert frame.shape == reference.shape
+    assert np.mean(np.abs(frame - reference)) < 4.0
+    # Frames differ: the animation moves.
+    assert np.mean(np.abs(first - frame)) > 0.5
+
+
+def test_other_formats_use_matplotlibs_writers(run, close_all, tmp_path):
+    ani = animate_forward(run, dpi=30)
+    path = tmp_path / "anim.html"
+    ani.save(path, writer=HTMLWriter(embed_frames=True), dpi=30)
+    text = path.read_text()
+    assert text.count("data:image/png;base64") == run.steps.size

@@ -205,3 +205,35 @@ def test_distance_to_normal_rejects_bad_input(ax):
         ValueError, match=r"data must have an exact diffused\(alpha_bar\)"
     ):
         plot_distance_to_normal([sched], object(), ax=ax)
+
+
+def test_forward_snapshots_show_the_recorded_steps():
+    from diffusion_viz import diffuse, plot_forward_snapshots
+
+    data = three_bands()
+    run = diffuse(data.sample(800, rng=0), get_schedule("linear", 20), rng=1)
+    try:
+        axes = plot_forward_snapshots(run, data, steps=[0, 20])
+        assert [ax.get_title() for ax in axes] == ["step 0", "step 20"]
+        expected, _ = np.histogram(run.at(20), bins=SEED_BINS, density=True)
+        np.testing.assert_allclose(axes[1].patches[0].get_data().values, expected)
+        exact = axes[1].get_lines()[0]
+        ab = float(run.schedule.alpha_bars[-1])
+        np.testing.assert_allclose(
+            exact.get_ydata(), data.diffused(ab).pdf(exact.get_xdata())
+        )
+        default = plot_forward_snapshots(run)
+        assert [ax.get_title() for ax in default] == ["step 0", "step 10", "step 20"]
+        assert len(default[0].get_lines()) == 1  # only N(0, 1) without data
+    finally:
+        plt.close("all")
+
+
+def test_forward_snapshots_reject_bad_input():
+    from diffusion_viz import diffuse, plot_forward_snapshots
+
+    run = diffuse(np.zeros(10), get_schedule("linear", 4), rng=0, record=[0, 4])
+    with pytest.raises(ValueError, match=r"steps must be recorded steps .* got 2"):
+        plot_forward_snapshots(run, steps=[0, 2])
+    with pytest.raises(ValueError, match="result must be a ForwardResult"):
+        plot_forward_snapshots("run")

@@ -40,6 +40,7 @@ from .metrics import (
 from .plotting import (
     plot_density,
     plot_distance_to_normal,
+    plot_forward_snapshots,
     plot_histogram,
     plot_schedule,
     plot_schedule_comparison,
@@ -108,6 +109,7 @@ __all__ = [
     "partial_mean",
     "plot_density",
     "plot_distance_to_normal",
+    "plot_forward_snapshots",
     "plot_histogram",
     "plot_schedule",
     "plot_schedule_comparison",

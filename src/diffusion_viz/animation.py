@@ -18,7 +18,7 @@ from typing import Any, cast
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.animation import FuncAnimation, HTMLWriter
+from matplotlib.animation import FuncAnimation, HTMLWriter, PillowWriter
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -153,7 +153,12 @@ class ForwardAnimation(FuncAnimation):
             return self._player_html
         fps = 1000.0 / self._interval_ms if fps is None else fps
         mode = default_mode or "loop"
-        background, frames = self._render_layers()
+        frames: list[bytes] = []
+        rgba = self._render_layers(
+            self._figure.dpi * self._hidpi,
+            lambda layer: frames.append(_encode_png(layer)),
+        )
+        background = _encode_png(rgba, palette=False)
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp, "player.html")
             writer = _PrerenderedHTMLWriter(
@@ -176,35 +181,107 @@ class ForwardAnimation(FuncAnimation):
         self._draw_was_started = True
         return html
 
-    def _render_layers(self) -> tuple[bytes, list[bytes]]:
-        """Return the static background PNG and one overlay PNG per frame."""
+    def _render_layers(
+        self, dpi: float, sink: Callable[[NDArray[np.uint8]], None]
+    ) -> NDArray[np.uint8]:
+        """Draw the static layer once, then each frame's changed artists alone.
+
+        ``sink`` receives every frame's RGBA overlay (transparent where
+        nothing changed; the buffer is reused, so use it at once). Returns a
+        copy of the opaque static background. The figure's canvas, dpi and
+        artists are restored afterwards.
+        """
         fig = self._figure
         original_canvas = fig.canvas
         original_dpi = fig.dpi
         canvas: Any = FigureCanvasAgg(fig)
-        fig.set_dpi(original_dpi * self._hidpi)
+        fig.set_dpi(dpi)
         changing = list(self._update_func(0))
         try:
             for artist in changing:
                 artist.set_animated(True)
             canvas.draw()
-            background = _encode_png(np.asarray(canvas.buffer_rgba()), palette=False)
+            background = np.array(canvas.buffer_rgba(), dtype=np.uint8)
             renderer = canvas.get_renderer()
             renderer.clear()
             blank = canvas.copy_from_bbox(fig.bbox)
-            frames = []
             for frame in range(self._n_frames):
                 canvas.restore_region(blank)
                 for artist in self._update_func(frame):
                     artist.draw(renderer)
-                frames.append(_encode_png(np.asarray(canvas.buffer_rgba())))
+                sink(np.asarray(canvas.buffer_rgba()))
         finally:
             for artist in changing:
                 artist.set_animated(False)
             fig.set_dpi(original_dpi)
             fig.set_canvas(original_canvas)
         self._update_func(0)
-        return background, frames
+        return background
+
+    def save(
+        self,
+        filename: Any,
+        writer: Any = None,
+        fps: float | None = None,
+        dpi: float | None = None,
+        *args: Any,
+        **kwargs: Any,
+    ) -> None:
+        """Save the animation; GIFs take a fast path, other formats matplotlib's.
+
+        Parameters
+        ----------
+        filename : str or path-like
+            Output file. A ``.gif`` written with the default or the Pillow
+            writer is rendered like :meth:`to_jshtml`, by partial redraw,
+            and encoded with Pillow.
+        writer, fps, dpi, *args, **kwargs
+            As for :meth:`matplotlib.animation.Animation.save`.
+        """
+        is_gif = str(filename).lower().endswith(".gif")
+        pillow = (
+            writer is None or writer == "pillow" or isinstance(writer, PillowWriter)
+        )
+        if is_gif and pillow and not args and not kwargs:
+            self._save_gif(filename, fps, self._figure.dpi if dpi is None else dpi)
+            return
+        super().save(filename, writer, cast(Any, fps), dpi, *args, **kwargs)
+
+    def _save_gif(self, filename: Any, fps: float | None, dpi: float) -> None:
+        frames: list[Image.Image] = []
+        base: list[Image.Image] = []
+
+        def sink(rgba: NDArray[np.uint8]) -> None:
+            frame = Image.alpha_composite(base[0], Image.fromarray(rgba, "RGBA"))
+            rgb = frame.convert("RGB")
+            if not frames:
+                base.append(rgb.quantize(colors=64, method=Image.Quantize.MEDIANCUT))
+            frames.append(rgb.quantize(palette=base[1], dither=Image.Dither.NONE))
+
+        fig = self._figure
+        original_canvas, original_dpi = fig.canvas, fig.dpi
+        canvas: Any = FigureCanvasAgg(fig)
+        fig.set_dpi(dpi)
+        changing = list(self._update_func(0))
+        for artist in changing:
+            artist.set_animated(True)
+        canvas.draw()
+        base.append(Image.fromarray(np.array(canvas.buffer_rgba(), dtype=np.uint8)))
+        for artist in changing:
+            artist.set_animated(False)
+        fig.set_dpi(original_dpi)
+        fig.set_canvas(original_canvas)
+        self._render_layers(dpi, sink)
+        duration = self._interval_ms if fps is None else 1000.0 / fps
+        frames[0].save(
+            filename,
+            save_all=True,
+            append_images=frames[1:],
+            duration=duration,
+            loop=0,
+            optimize=False,
+        )
+        self._draw_was_started = True
 
 
 _FIGURE_SPACE = "\u2007"  # as wide as a digit, so numbers do not jitter

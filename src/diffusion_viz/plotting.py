@@ -21,13 +21,14 @@ from numpy.typing import ArrayLike, NDArray
 
 from ._validation import RNGLike, _check_finite_1d, _check_int, _check_rng
 from .data import Diffusable, GaussianMixture
-from .forward import diffuse
+from .forward import ForwardResult, diffuse
 from .schedules import NoiseSchedule
 
 __all__ = [
     "SCHEDULE_QUANTITIES",
     "plot_density",
     "plot_distance_to_normal",
+    "plot_forward_snapshots",
     "plot_histogram",
     "plot_schedule",
     "plot_schedule_comparison",
@@ -303,7 +304,7 @@ def plot_schedule(
     schedule : NoiseSchedule
         The schedule, for example from :func:`~diffusion_viz.get_schedule`.
     quantity : str, optional
-        One of :data:`SCHEDULE_QUANTITIES`: ``'betas'`` (default),
+        One of ``SCHEDULE_QUANTITIES``: ``'betas'`` (default),
         ``'alphas'``, ``'alpha_bars'``, ``'log_alpha_bars'``, ``'snr'`` or
         ``'log_snr'``.
     ax : Axes, optional
@@ -518,7 +519,7 @@ def plot_schedule_comparison(
         ax.grid(True, alpha=0.4)
     if data is not None:
         ax_d = fig.add_subplot(bottom[2])
-        plot_distance_to_normal(schedules, data, ax=ax_d)
+        plot_distance_to_normal(schedules, data, every=max(1, T // 50), ax=ax_d)
         axes[rows, 2] = ax_d
     fig.suptitle("Effect of Beta Schedule on Forward Diffusion", fontsize=16)
     return axes
@@ -607,3 +608,111 @@ def plot_distance_to_normal(
     ax.grid(True, alpha=0.4, which="both")
     ax.legend(fontsize=8)
     return lines
+
+
+def plot_forward_snapshots(
+    result: ForwardResult,
+    data: Diffusable | None = None,
+    steps: Sequence[int] | None = None,
+    *,
+    bins: ArrayLike | None = None,
+    fig: Figure | None = None,
+) -> NDArray[Any]:
+    r"""Draw the histogram of a forward run at a few steps, side by side.
+
+    Each panel shows the particles at one recorded step, the exact density
+    of :math:`q_t` when ``data`` is given, and the standard normal.
+
+    Parameters
+    ----------
+    result : ForwardResult
+        A run from :func:`~diffusion_viz.diffuse`.
+    data : ToyDistribution, optional
+        The distribution of ``x_0``; adds the exact density.
+    steps : sequence of int, optional
+        Recorded steps to show. Default: the first, middle and last recorded.
+    bins : array_like, optional
+        Histogram edges. Default: the seed page's.
+    fig : Figure, optional
+        Figure to draw in. Default: a new one, 3.2 inches wide per panel.
+
+    Returns
+    -------
+    ndarray of Axes
+        One per step, sharing both axes.
+
+    Raises
+    ------
+    ValueError
+        If ``result`` is not a :class:`~diffusion_viz.ForwardResult` or a step
+        was not recorded.
+
+    See Also
+    --------
+    animate_forward : All recorded steps as an animation.
+
+    Notes
+    -----
+    The exact density is :math:`q_t(x) = \int \mathcal N(x; \sqrt{\bar\alpha_t}
+    x_0, 1 - \bar\alpha_t)\, p(x_0)\, dx_0`, from ``data.diffused``.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> from diffusion_viz import (diffuse, get_schedule, plot_forward_snapshots,
+    ...                            three_bands)
+    >>> run = diffuse(three_bands().sample(500, rng=0), get_schedule("linear", 10),
+    ...               rng=1)
+    >>> axes = plot_forward_snapshots(run, three_bands(), steps=[0, 5, 10])
+    >>> [ax.get_title() for ax in axes]
+    ['step 0', 'step 5', 'step 10']
+    >>> plt.close("all")
+    """
+    if not isinstance(result, ForwardResult):
+        raise ValueError(
+            f"result must be a ForwardResult from diffuse(), got {type(result).__name__}"
+        )
+    recorded = [int(s) for s in result.steps]
+    if steps is None:
+        steps = [recorded[0], recorded[len(recorded) // 2], recorded[-1]]
+    for step in steps:
+        if step not in recorded:
+            raise ValueError(
+                f"steps must be recorded steps of the run ({recorded[0]}..{recorded[-1]}, "
+                f"{len(recorded)} in all), got {step!r}"
+            )
+    edges = _check_edges(bins)
+    if fig is None:
+        fig = plt.figure(figsize=(3.2 * len(steps), 3.0), layout="constrained")
+    axes = fig.subplots(1, len(steps), sharex=True, sharey=True, squeeze=False)[0]
+    grid = np.linspace(edges[0], edges[-1], 500)
+    for ax, step in zip(axes, steps, strict=True):
+        plot_histogram(result.at(step), edges, ax=ax, alpha=0.6, label="histogram")
+        if data is not None:
+            ab = float(result.schedule.alpha_bar_at(step))
+            plot_density(
+                data.diffused(ab),
+                grid,
+                ax=ax,
+                color="#2B5C8A",
+                lw=1.6,
+                label="exact $q_t$",
+            )
+        plot_density(
+            standard_normal(),
+            grid,
+            ax=ax,
+            color="r",
+            ls="--",
+            lw=1.5,
+            label="$\\mathcal{N}(0,1)$",
+        )
+        ax.set_title(f"step {step}")
+        ax.set_xlabel("Value")
+        ax.grid(True, alpha=0.4)
+    axes[0].set_ylabel("Density")
+    axes[0].set_xlim(edges[0], edges[-1])
+    axes[-1].legend(loc="upper right", fontsize=8)
+    return np.asarray(axes, dtype=object)
