@@ -37,7 +37,7 @@ __all__ = [
 #: One colour per band (left, middle, right), then matplotlib's cycle.
 BAND_COLORS: tuple[str, ...] = ("#1f77b4", "#2ca02c", "#d62728", "C3", "C4", "C5")
 
-_DEFAULT_BINS = np.linspace(-12.0, 12.0, 60)
+_DEFAULT_BINS = np.linspace(-12.0, 12.0, 61)
 
 
 def _axes(ax: Axes | None) -> Axes:
@@ -428,7 +428,10 @@ def animate_reverse(
         drawn at every frame (:math:`\mathcal N(0, 1)` at
         :math:`\bar\alpha = 0`).
     bins : array_like, optional
-        Histogram edges. Default: the seed page's ``np.linspace(-12, 12, 60)``.
+        Histogram edges. Default ``np.linspace(-12, 12, 61)``: bins of width
+        0.4 whose edges fall on the band edges of
+        :func:`~diffusion_viz.three_bands`, so that no bin straddles a band
+        edge and fakes a dip there (the seed page's 60 edges do).
     ylim : tuple of float, optional
         y limits. Default (0, 0.45), the seed page's.
     interval : float, optional
