@@ -23,10 +23,10 @@ from diffusion_viz import (
     commitment_steps,
     get_schedule,
     nearest_band,
+    plot_commitment,
     sample_reverse,
     three_bands,
 )
-from diffusion_viz.plotting_reverse import plot_commitment
 
 data = three_bands()
 schedule = get_schedule("linear", 200)

@@ -21,8 +21,13 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 
-from diffusion_viz import get_schedule, sample_quality, sample_reverse, three_bands
-from diffusion_viz.plotting_reverse import animate_reverse
+from diffusion_viz import (
+    animate_reverse,
+    get_schedule,
+    sample_quality,
+    sample_reverse,
+    three_bands,
+)
 
 data = three_bands()
 schedule = get_schedule("linear", 200, beta_start=1e-4, beta_end=0.1)

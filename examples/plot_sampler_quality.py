@@ -25,11 +25,11 @@ import numpy as np
 from diffusion_viz import (
     expected_w1_iid,
     get_schedule,
+    plot_sampler_quality,
     sample_quality,
     sample_reverse,
     three_bands,
 )
-from diffusion_viz.plotting_reverse import plot_sampler_quality
 
 data = three_bands()
 schedule = get_schedule("linear", 200)

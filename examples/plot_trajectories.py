@@ -21,8 +21,13 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from diffusion_viz import get_schedule, nearest_band, sample_reverse, three_bands
-from diffusion_viz.plotting_reverse import plot_trajectories
+from diffusion_viz import (
+    get_schedule,
+    nearest_band,
+    plot_trajectories,
+    sample_reverse,
+    three_bands,
+)
 
 data = three_bands()
 schedule = get_schedule("linear", 200)

@@ -46,6 +46,13 @@ from .plotting import (
     plot_schedule_comparison,
     standard_normal,
 )
+from .plotting_reverse import (
+    animate_reverse,
+    plot_bands,
+    plot_commitment,
+    plot_sampler_quality,
+    plot_trajectories,
+)
 from .reverse import (
     Denoiser,
     ExactDenoiser,
@@ -86,6 +93,7 @@ __all__ = [
     "ToyDistribution",
     "__version__",
     "animate_forward",
+    "animate_reverse",
     "available_samplers",
     "available_schedules",
     "available_spacings",
@@ -107,12 +115,16 @@ __all__ = [
     "nearest_band",
     "normality_trace",
     "partial_mean",
+    "plot_bands",
+    "plot_commitment",
     "plot_density",
     "plot_distance_to_normal",
     "plot_forward_snapshots",
     "plot_histogram",
+    "plot_sampler_quality",
     "plot_schedule",
     "plot_schedule_comparison",
+    "plot_trajectories",
     "rescale_zero_terminal_snr",
     "sample_marginal",
     "sample_quality",

@@ -109,7 +109,7 @@ def plot_bands(
     Returns
     -------
     list of Artist
-        One patch per band, coloured as in :data:`BAND_COLORS`.
+        One patch per band, coloured as in ``BAND_COLORS``.
 
     Raises
     ------
