@@ -210,6 +210,29 @@ def test_ode_solve_ivp_matches_closed_form_flow():
     np.testing.assert_allclose(run.x0, post, atol=1e-12)
 
 
+def test_ode_is_the_monotone_transport_of_three_bands():
+    # In 1-D the exact probability-flow map is the increasing map pushing q_T
+    # to q_t: x_t = Q_t(F_T(x_T)), with Q_t and F_T the exact quantile and CDF.
+    d = three_bands()
+    ivp = sample_reverse(
+        d,
+        LINEAR,
+        40,
+        method="ode",
+        solver="solve_ivp",
+        rng=0,
+        init="exact",
+        solver_options={"rtol": 1e-10, "atol": 1e-10},
+    )
+    heun = sample_reverse(d, LINEAR, 40, method="ode", rng=0, init="exact")
+    ab = LINEAR.alpha_bar_at
+    level = d.diffused(ab(200)).cdf(ivp.at(200))
+    for t in (100, 20, 1):
+        exact = d.diffused(ab(t)).ppf(level)
+        np.testing.assert_allclose(ivp.at(t), exact, atol=1e-7)
+        np.testing.assert_allclose(heun.at(t), exact, atol=5e-3)
+
+
 @pytest.mark.parametrize(("solver", "order"), [("euler", 1), ("heun", 2)])
 def test_ode_solver_convergence_order(solver, order):
     errs = []
