@@ -237,3 +237,24 @@ def test_forward_snapshots_reject_bad_input():
         plot_forward_snapshots(run, steps=[0, 2])
     with pytest.raises(ValueError, match="result must be a ForwardResult"):
         plot_forward_snapshots("run")
+
+
+def test_normality_trace_plot_draws_the_three_tests():
+    from diffusion_viz import diffuse, normality_trace, plot_normality_trace
+
+    run = diffuse(three_bands().sample(400, rng=0), get_schedule("linear", 12), rng=1)
+    trace = normality_trace(run, n_resamples=50, rng=2)
+    fig, ax = plt.subplots()
+    try:
+        seed, lillie, prior, level = plot_normality_trace(trace, ax=ax)
+        np.testing.assert_array_equal(seed.get_xdata(), trace.steps)
+        np.testing.assert_array_equal(seed.get_ydata(), trace.ks_estimated.pvalue)
+        np.testing.assert_array_equal(lillie.get_ydata(), trace.lilliefors.pvalue)
+        np.testing.assert_array_equal(prior.get_ydata(), trace.ks_prior.pvalue)
+        assert level.get_ydata()[0] == trace.alpha
+        with pytest.raises(
+            ValueError, match=r"trace must be a NormalityTrace.*got dict"
+        ):
+            plot_normality_trace({}, ax=ax)
+    finally:
+        plt.close(fig)

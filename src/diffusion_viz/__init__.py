@@ -42,6 +42,7 @@ from .plotting import (
     plot_distance_to_normal,
     plot_forward_snapshots,
     plot_histogram,
+    plot_normality_trace,
     plot_schedule,
     plot_schedule_comparison,
     standard_normal,
