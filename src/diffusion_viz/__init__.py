@@ -122,6 +122,7 @@ __all__ = [
     "plot_distance_to_normal",
     "plot_forward_snapshots",
     "plot_histogram",
+    "plot_normality_trace",
     "plot_sampler_quality",
     "plot_schedule",
     "plot_schedule_comparison",
