@@ -54,7 +54,27 @@ _LILLIEFORS_MAX_SIM_N = 10_000
 
 
 class TestResult(NamedTuple):
-    """The outcome of one test: its statistic and its p-value."""
+    """The outcome of one test: its statistic and its p-value.
+
+    Attributes
+    ----------
+    statistic : float
+        The test statistic, e.g. a Kolmogorov-Smirnov distance.
+    pvalue : float
+        Its p-value under the test's null hypothesis.
+
+    See Also
+    --------
+    ks_estimated, ks_prior, lilliefors
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from diffusion_viz import ks_prior
+    >>> stat, p = ks_prior(np.random.default_rng(0).standard_normal(100))
+    >>> bool(0 < stat < 1 and 0 <= p <= 1)
+    True
+    """
 
     statistic: float
     pvalue: float
@@ -64,7 +84,19 @@ TestResult.__test__ = False  # type: ignore[attr-defined]  # not a pytest test c
 
 
 class SupDistance(NamedTuple):
-    """A supremum distance between two CDFs and where it is attained."""
+    r"""A supremum distance between two CDFs and where it is attained.
+
+    Attributes
+    ----------
+    distance : float
+        :math:`\sup_x |F(x) - G(x)|`.
+    location : float
+        An ``x`` where the supremum is attained.
+
+    See Also
+    --------
+    exact_ks_distance
+    """
 
     distance: float
     location: float
@@ -456,7 +488,14 @@ def exact_ks_distance(dist: ToyDistribution) -> SupDistance:
     -----
     The supremum is found on a grid of 4001 points over a range covering
     both distributions, then refined by a bounded scalar optimisation
-    around the best grid point, where :math:`F - \Phi` is smooth.
+    around the best grid point, where :math:`F - \Phi` is smooth. It is the
+    population value of the KS statistic (Kolmogorov 1933): a sample of
+    size ``n`` from ``dist`` has :math:`D_n \to` this distance.
+
+    References
+    ----------
+    .. [1] A. N. Kolmogorov, "Sulla determinazione empirica di una legge di
+       distribuzione", Giorn. Ist. Ital. Attuari 4 (1933), 83-91.
 
     Examples
     --------
@@ -492,7 +531,19 @@ def exact_ks_distance(dist: ToyDistribution) -> SupDistance:
 
 @dataclass(frozen=True)
 class TestTrace:
-    """A test's statistic and p-value at every recorded step."""
+    """A test's statistic and p-value at every recorded step.
+
+    Attributes
+    ----------
+    statistic : ndarray, shape (m,)
+        The test statistic per recorded step.
+    pvalue : ndarray, shape (m,)
+        Its p-value per recorded step.
+
+    See Also
+    --------
+    NormalityTrace, normality_trace
+    """
 
     __test__ = False  # not a pytest test class
 
@@ -523,6 +574,11 @@ class NormalityTrace:
         The KS critical value at the chosen ``alpha`` for ``n`` samples.
     alpha : float
         The significance level of ``critical_value``.
+
+    See Also
+    --------
+    normality_trace : Produces it.
+    TestTrace : The per-test arrays.
     """
 
     steps: NDArray[np.intp]
@@ -582,6 +638,13 @@ def normality_trace(
     p-value and, more to the point, the fixed-prior KS p-value can still
     reject. Only the fixed-prior test asks whether :math:`x_T` looks like
     the :math:`\mathcal N(0, 1)` that sampling starts from.
+
+    References
+    ----------
+    .. [1] H. W. Lilliefors, "On the Kolmogorov-Smirnov Test for Normality
+       with Mean and Variance Unknown", JASA 62 (1967), 399-402.
+    .. [2] A. N. Kolmogorov, "Sulla determinazione empirica di una legge di
+       distribuzione", Giorn. Ist. Ital. Attuari 4 (1933), 83-91.
 
     Examples
     --------

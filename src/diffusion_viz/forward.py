@@ -24,7 +24,17 @@ __all__ = ["ForwardResult", "KSBounds", "diffuse", "sample_marginal"]
 
 
 class KSBounds(NamedTuple):
-    """An exact enclosure ``lower <= D <= upper`` of KS statistics, per step."""
+    """An exact enclosure ``lower <= D <= upper`` of KS statistics, per step.
+
+    Attributes
+    ----------
+    lower, upper : ndarray, shape (m,)
+        Bounds on the KS distance at each recorded step.
+
+    See Also
+    --------
+    diffuse : Computes them with ``ks_prior=True``.
+    """
 
     lower: NDArray[np.float64]
     upper: NDArray[np.float64]
@@ -59,6 +69,13 @@ class ForwardResult:
     See Also
     --------
     diffuse : Produces it.
+
+    Examples
+    --------
+    >>> from diffusion_viz import diffuse, get_schedule
+    >>> run = diffuse([0.0, 1.0, 2.0], get_schedule("linear", 10), rng=0, record=[0, 10])
+    >>> run.steps.tolist(), run.samples.shape, float(run.means[0])
+    ([0, 10], (2, 3), 1.0)
     """
 
     steps: NDArray[np.intp]

@@ -515,6 +515,10 @@ def rescale_zero_terminal_snr(schedule: NoiseSchedule) -> NoiseSchedule:
         If ``schedule`` is not a :class:`NoiseSchedule`, has ``T < 2``, or
         already has :math:`\bar\alpha_1 = \bar\alpha_T`.
 
+    See Also
+    --------
+    get_schedule : Build the schedule to rescale.
+
     Notes
     -----
     Lin et al. (2024), Algorithm 1, shifts and scales
