@@ -170,6 +170,15 @@ def test_cosine_property(T, s_):
 @given(betas=st.lists(st.floats(1e-9, 1 - 1e-9), min_size=2, max_size=200))
 def test_zero_terminal_snr_property(betas):
     s = NoiseSchedule(betas)
+    sa = np.sqrt(s.alpha_bars)
+    shifted = (sa - sa[-1]) ** 2
+    ratios = shifted[1:-1] / shifted[:-2]
+    if np.any(ratios < 2.3e-16):  # a beta rounds to 1 before T: refused
+        with pytest.raises(
+            ValueError, match="cannot be rescaled to zero terminal SNR in float64"
+        ):
+            rescale_zero_terminal_snr(s)
+        return
     z = rescale_zero_terminal_snr(s)
     assert z.alpha_bars[-1] == 0
     assert np.all(z.betas[:-1] < 1)
@@ -283,6 +292,15 @@ def test_schedule_from_alpha_bar_errors():
         schedule_from_alpha_bar(lambda u: np.full_like(u, np.nan), 10)
     with pytest.raises(ValueError, match="alpha_bar must stay positive before t = 1"):
         schedule_from_alpha_bar(lambda u: np.maximum(1 - 2 * u, 0), 10)
+
+
+def test_rescale_refuses_a_beta_that_rounds_to_one():
+    # alpha_bar_2 and alpha_bar_3 differ by a factor 1 - 1e-9: after the shift,
+    # beta_2 = 1 - 1.25e-19, which float64 cannot hold below 1.
+    with pytest.raises(
+        ValueError, match=r"beta_2 would be 1 - 1.25e-19, which rounds to 1"
+    ):
+        rescale_zero_terminal_snr(NoiseSchedule([0.5, 0.5, 1e-9]))
 
 
 def test_rescale_errors():

@@ -24,7 +24,7 @@ from .diagnostics import (
     lilliefors_null,
     normality_trace,
 )
-from .forward import ForwardResult, diffuse, sample_marginal
+from .forward import ForwardResult, KSBounds, diffuse, sample_marginal
 from .metrics import (
     SampleQuality,
     band_posterior_paths,
@@ -83,6 +83,7 @@ __all__ = [
     "ForwardAnimation",
     "ForwardResult",
     "GaussianMixture",
+    "KSBounds",
     "NoiseSchedule",
     "NormalityTrace",
     "PiecewiseUniform",

@@ -512,8 +512,10 @@ def rescale_zero_terminal_snr(schedule: NoiseSchedule) -> NoiseSchedule:
     Raises
     ------
     ValueError
-        If ``schedule`` is not a :class:`NoiseSchedule`, has ``T < 2``, or
-        already has :math:`\bar\alpha_1 = \bar\alpha_T`.
+        If ``schedule`` is not a :class:`NoiseSchedule`, has ``T < 2``,
+        already has :math:`\bar\alpha_1 = \bar\alpha_T`, or would get a
+        beta that rounds to 1 before the last step (when
+        :math:`\bar\alpha_{T-1}` is within a few ulps of :math:`\bar\alpha_T`).
 
     See Also
     --------
@@ -566,4 +568,12 @@ def rescale_zero_terminal_snr(schedule: NoiseSchedule) -> NoiseSchedule:
     ab = sqrt_ab**2
     alphas = np.concatenate(([ab[0]], ab[1:] / ab[:-1]))
     betas = 1.0 - alphas
+    early = np.flatnonzero(betas[:-1] >= 1.0)
+    if early.size:
+        i = int(early[0])
+        raise ValueError(
+            "schedule cannot be rescaled to zero terminal SNR in float64: "
+            f"beta_{i + 1} would be 1 - {float(alphas[i]):.3g}, which rounds to 1 "
+            "before the last step (alpha_bar_{T-1} is too close to alpha_bar_T)"
+        )
     return NoiseSchedule(betas, name=f"{schedule.name}+ztsnr")
