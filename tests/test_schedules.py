@@ -296,9 +296,10 @@ def test_schedule_from_alpha_bar_errors():
 
 def test_rescale_refuses_a_beta_that_rounds_to_one():
     # alpha_bar_2 and alpha_bar_3 differ by a factor 1 - 1e-9: after the shift,
-    # beta_2 = 1 - 1.25e-19, which float64 cannot hold below 1.
+    # beta_2 = 1 - 1.46e-18 (alpha_2 = (2.5e-10 / 0.2071)^2), which float64
+    # cannot hold below 1.
     with pytest.raises(
-        ValueError, match=r"beta_2 would be 1 - 1.25e-19, which rounds to 1"
+        ValueError, match=r"beta_2 would be 1 - 1.46e-18, which rounds to 1"
     ):
         rescale_zero_terminal_snr(NoiseSchedule([0.5, 0.5, 1e-9]))
 
