@@ -175,7 +175,7 @@ GAUSS = GaussianMixture([MU], [TAU])
 
 
 def _exact_flow(x_from, ab_from, ab_to):
-    """Closed-form probability-flow ODE for N(mu, tau^2) data (Karras Eq. 4).
+    """Closed-form probability-flow ODE for N(mu, tau^2) data (Karras et al. 2022, Eq. 1 and 3).
 
     y = x / sqrt(abar) has law N(mu, tau^2 + sigma^2); the flow is the affine
     map between these two normals.

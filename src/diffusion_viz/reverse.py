@@ -658,17 +658,17 @@ def _ode_step(
 ) -> tuple[FloatArray, int]:
     if cur.ab == 0.0 or prev.step == 0 or opts["solver"] == "euler":
         # An Euler step in sigma is DDIM with eta = 0 (Song, Meng and Ermon
-        # 2021, Sec. 4.3; Karras et al. 2022, Algorithm 1, line 7): used to
+        # 2021, Sec. 4.3; Karras et al. 2022, Algorithm 1): used to
         # leave sigma = inf (zero terminal SNR) and to reach sigma = 0.
         return _ddim_step(x, cur, prev, den, gen, {"eta": 0.0})
     s_cur, s_prev = cur.sigma, prev.sigma
     y = x / np.sqrt(cur.ab)
-    # Karras et al. (2022), Eq. 3 and 4: dy/dsigma = (y - D(y; sigma)) / sigma.
+    # Karras et al. (2022), Eq. 1 and 3: dy/dsigma = (y - D(y; sigma)) / sigma.
     d_cur = (y - den(x, cur.ab)) / s_cur
     y_euler = y + (s_prev - s_cur) * d_cur
     x_euler = np.sqrt(prev.ab) * y_euler
     d_prev = (y_euler - den(x_euler, prev.ab)) / s_prev
-    # Karras et al. (2022), Algorithm 1, line 8: Heun's trapezoidal correction.
+    # Karras et al. (2022), Algorithm 1: Heun's trapezoidal correction.
     y_next = y + (s_prev - s_cur) * 0.5 * (d_cur + d_prev)
     return np.asarray(np.sqrt(prev.ab) * y_next), 2
 
@@ -740,7 +740,7 @@ def _solve_ivp_run(
 
         def rhs(ui: float, y: FloatArray) -> FloatArray:
             ab = 1.0 / (1.0 + np.exp(2.0 * ui))
-            # Karras et al. (2022), Eq. 4 in u = log sigma: dy/du = y - D(y; sigma).
+            # Karras et al. (2022), Eq. 1 and 3 in u = log sigma: dy/du = y - D(y; sigma).
             return np.asarray(y - den(np.sqrt(ab) * y, ab))
 
         y0 = x / np.sqrt(inner[0].ab)
@@ -1037,7 +1037,8 @@ def sample_reverse(
     \left[x + \nabla_x \log q_t(x)\right]\mathrm dt`. Written for
     :math:`y = x / \sqrt{\bar\alpha}` against
     :math:`\sigma = \sqrt{(1 - \bar\alpha)/\bar\alpha}` it becomes
-    (Karras et al. 2022, Eq. 3 and 4)
+    (Karras et al. 2022, Eq. 1 and 3, with :math:`x = \sqrt{\bar\alpha}\,y`
+    the scaling of their Eq. 4)
 
     .. math::
 
