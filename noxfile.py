@@ -1,3 +1,7 @@
+#!/usr/bin/env python3
+# /// script
+# dependencies = ["nox>=2024.10.9"]
+# ///
 """Nox sessions: tests, lint, build, docs and benchmarks.
 
 Every session installs what it needs from this repository's own files
@@ -15,7 +19,6 @@ import nox
 nox.needs_version = ">=2024.10.9"
 nox.options.default_venv_backend = "venv"
 nox.options.reuse_existing_virtualenvs = True
-nox.options.sessions = ["lint", "tests"]
 
 ROOT = Path(__file__).parent
 PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
@@ -47,7 +50,7 @@ def lint(session: nox.Session) -> None:
     session.run("mypy")
 
 
-@nox.session
+@nox.session(default=False)
 def build(session: nox.Session) -> None:
     """Build the sdist and the wheel into ``dist/``."""
     shutil.rmtree(ROOT / "dist", ignore_errors=True)
@@ -58,7 +61,7 @@ def build(session: nox.Session) -> None:
 DOCS_OUT = ROOT / "docs" / "_build" / "html"
 
 
-@nox.session
+@nox.session(default=False)
 def docs(session: nox.Session) -> None:
     """Build the book offline with zero warnings; ``-- --serve`` then serves it.
 
@@ -94,7 +97,7 @@ def docs(session: nox.Session) -> None:
         )
 
 
-@nox.session
+@nox.session(default=False)
 def docs_browser(session: nox.Session) -> None:
     """Check the built book in headless Chromium (run ``nox -s docs`` first).
 
@@ -116,7 +119,7 @@ def docs_browser(session: nox.Session) -> None:
     )
 
 
-@nox.session
+@nox.session(default=False)
 def bench(session: nox.Session) -> None:
     """Run the benchmarks: our paths against the seed page's approach.
 
@@ -125,3 +128,7 @@ def bench(session: nox.Session) -> None:
     """
     session.install(".")
     session.run("python", "benchmarks/bench.py", *session.posargs)
+
+
+if __name__ == "__main__":
+    nox.main()
