@@ -126,6 +126,7 @@ html_theme = "sphinx_book_theme"
 html_title = "diffusion_viz"
 html_static_path = ["_static"]
 html_css_files = ["custom.css"]
+html_favicon = "_static/favicon.png"
 html_last_updated_fmt = None
 html_show_sourcelink = False
 html_theme_options = {
