@@ -499,7 +499,9 @@ def plot_schedule_comparison(
             if i == rows - 1:
                 ax.set_xlabel("Value")
             axes[i, j + 1] = ax
-    hist_axes[0].set_ylim(0, 0.2)
+    # One y range for every histogram (the seed page's grid clipped at 0.2,
+    # which hid the peak of the standard normal it draws at step T).
+    hist_axes[0].set_ylim(0, 0.45)
 
     bottom = grid[rows].subgridspec(1, 3)
     ax_ab = fig.add_subplot(bottom[0])
@@ -508,10 +510,12 @@ def plot_schedule_comparison(
         plot_schedule(sched, "alpha_bars", ax=ax_ab, color=f"C{k}", label=name)
         plot_schedule(sched, "log_snr", ax=ax_snr, color=f"C{k}", label=name)
     ax_ab.set_title(r"Signal kept: $\bar\alpha_t$")
+    ax_ab.set_ylabel(r"$\bar\alpha_t$")
     ax_ab.set_xlabel("Diffusion Step")
     ax_ab.set_ylim(0, 1.02)
     ax_ab.legend(fontsize=8)
     ax_snr.set_title(r"$\log\,\mathrm{SNR}_t = \log\,\bar\alpha_t/(1-\bar\alpha_t)$")
+    ax_snr.set_ylabel(r"$\log\,\mathrm{SNR}_t$")
     ax_snr.set_xlabel("Diffusion Step")
     ax_snr.axhline(0.0, color="0.4", lw=0.8, ls=":")
     ax_snr.legend(fontsize=8)
@@ -522,6 +526,7 @@ def plot_schedule_comparison(
     if data is not None:
         ax_d = fig.add_subplot(bottom[2])
         plot_distance_to_normal(schedules, data, every=max(1, T // 50), ax=ax_d)
+        ax_d.set_xlim(0, T)
         axes[rows, 2] = ax_d
     fig.suptitle("Effect of Beta Schedule on Forward Diffusion", fontsize=16)
     return axes
@@ -605,6 +610,7 @@ def plot_distance_to_normal(
     ax.set_yscale("log")
     ax.set_xlabel("Diffusion Step")
     ax.set_title(r"Exact distance to $\mathcal{N}(0,1)$: $\sup_x|F_t-\Phi|$")
+    ax.set_ylabel(r"$\sup_x|F_t(x)-\Phi(x)|$")
     ax.grid(True, alpha=0.4, which="both")
     ax.legend(fontsize=8)
     return lines
