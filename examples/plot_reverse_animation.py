@@ -35,12 +35,12 @@ schedule = get_schedule("linear", 200, beta_start=1e-4, beta_end=0.1)
 # %%
 # Run DDPM backwards
 # ------------------
-# All 200 steps are taken; every fourth one is kept for the film (plus step
+# All 200 steps are taken; every second one is kept for the film (plus step
 # 0, always kept). Each step draws :math:`x_{t-1}` from the Gaussian
 # posterior :math:`q(x_{t-1} \mid x_t, x_0 = \hat x_0)` with variance
 # :math:`\tilde\beta_t` (Ho et al. 2020, Eq. 6-7).
 run = sample_reverse(
-    data, schedule, 10_000, method="ddpm", rng=0, record=list(range(200, 0, -4))
+    data, schedule, 10_000, method="ddpm", rng=0, record=list(range(200, 0, -2))
 )
 print(run.steps[:5], "...", run.steps[-3:], run.samples.shape)
 

@@ -21,6 +21,7 @@ from matplotlib.lines import Line2D
 from numpy.typing import ArrayLike, NDArray
 
 from ._validation import _check_int
+from .animation import ForwardAnimation
 from .data import PiecewiseUniform
 from .metrics import band_posterior_paths, gap_mass, nearest_band
 from .reverse import ReverseResult
@@ -444,9 +445,10 @@ def animate_reverse(
     Returns
     -------
     FuncAnimation
-        The animation, drawn in ``ax.figure`` (a new figure when ``ax`` is
-        None). Display it with ``anim.to_jshtml()`` or let Sphinx-Gallery
-        scrape it.
+        A :class:`~diffusion_viz.ForwardAnimation` (a ``FuncAnimation`` whose
+        ``to_jshtml`` embeds a light, pre-rendered player), drawn in
+        ``ax.figure`` (a new figure when ``ax`` is None). Display it with
+        ``anim.to_jshtml()`` or let Sphinx-Gallery scrape it.
 
     Raises
     ------
@@ -517,6 +519,5 @@ def animate_reverse(
         return [hist, line, title]
 
     update(0)
-    return FuncAnimation(
-        fig, update, frames=res.steps.size, interval=interval, blit=False, repeat=True
-    )
+    # The package's light player: static layer drawn once, frames as overlays.
+    return ForwardAnimation(fig, update, res.steps.size, interval=interval)
