@@ -8,13 +8,15 @@ host. Build it with ``nox -s docs``.
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import matplotlib as mpl
 
 mpl.use("Agg")
+
+from sphinx.ext import intersphinx
+from sphinx.util import logging
 
 import diffusion_viz
 
@@ -156,11 +158,13 @@ _FA_LINK = re.compile(r"<link[^>]*font-awesome[^>]*>\s*", re.IGNORECASE)
 
 def _check_api_coverage(app, config):  # noqa: ARG001
     """Warn (an error under ``-W``) when a public name is missing from the API page."""
-    listed = set(re.findall(r"^   (\w+)$", (HERE / "api" / "index.rst").read_text(), re.M))
+    listed = set(
+        re.findall(
+            r"^   (\w+)$", (HERE / "api" / "index.rst").read_text(), re.MULTILINE
+        )
+    )
     missing = sorted(set(diffusion_viz.__all__) - listed - {"__version__"})
     if missing:
-        from sphinx.util import logging
-
         logging.getLogger(__name__).warning(
             "public names missing from docs/api/index.rst: %s", ", ".join(missing)
         )
@@ -174,8 +178,6 @@ def _retry_as_any_python_object(app, env, node, contnode):
     """
     if node.get("refdomain") != "py" or node.get("reftype") == "obj":
         return None
-    from sphinx.ext import intersphinx
-
     retry = node.deepcopy()
     retry["reftype"] = "obj"
     return intersphinx.missing_reference(app, env, retry, contnode)
@@ -185,4 +187,3 @@ def setup(app):
     app.connect("html-page-context", _strip_remote_font_awesome)
     app.connect("config-inited", _check_api_coverage)
     app.connect("missing-reference", _retry_as_any_python_object, priority=900)
-    os.environ.setdefault("MPLBACKEND", "Agg")
