@@ -589,3 +589,53 @@ def test_sampling_steps_bad_arguments(args, match):
 def test_adapters_need_callables(factory):
     with pytest.raises(ValueError, match=r"(score|eps) must be callable, got 3"):
         factory(3)
+
+
+def test_solve_ivp_records_only_the_asked_steps():
+    full = sample_reverse(
+        GAUSS, LINEAR, 30, method="ode", solver="solve_ivp", steps=10, rng=2
+    )
+    part = sample_reverse(
+        GAUSS,
+        LINEAR,
+        30,
+        method="ode",
+        solver="solve_ivp",
+        steps=10,
+        rng=2,
+        record=[100],
+    )
+    assert part.steps.tolist() == [100, 0]
+    np.testing.assert_allclose(part.samples, full.samples[[5, 10]], rtol=1e-12)
+    zt = sample_reverse(
+        three_bands(),
+        ZT,
+        30,
+        method="ode",
+        solver="solve_ivp",
+        steps=10,
+        rng=2,
+        record="final",
+    )
+    assert zt.steps.tolist() == [0]
+    assert np.all(np.isfinite(zt.x0))
+
+
+def test_an_exact_denoiser_can_be_passed_and_keeps_its_data():
+    d = three_bands()
+    a = sample_reverse(
+        ExactDenoiser(d), LINEAR, 50, method="ddim", steps=5, init="exact", rng=4
+    )
+    b = sample_reverse(d, LINEAR, 50, method="ddim", steps=5, init="exact", rng=4)
+    np.testing.assert_array_equal(a.samples, b.samples)
+
+
+def test_exact_denoiser_takes_the_mean_from_the_data_law_when_missing():
+    class NoMean:
+        def diffused(self, alpha_bar):
+            return GAUSS.diffused(alpha_bar)
+
+    den = ExactDenoiser(NoMean())
+    assert den.mean == pytest.approx(MU)
+    np.testing.assert_allclose(den(np.zeros(2), 0.0), MU)
+    assert "ExactDenoiser(" in repr(den)
