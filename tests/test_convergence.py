@@ -175,6 +175,17 @@ def test_convergence_trace_of_normal_data_is_closed_form():
     assert tr.steps.tolist() == list(range(51))
 
 
+def test_convergence_trace_can_skip_a_distance():
+    sched = get_schedule("linear", 20)
+    only_ks = convergence_trace(sched, three_bands(), steps=[0, 20], w2=False)
+    assert np.isnan(only_ks.w2).all()
+    assert np.isnan(only_ks.w2_bound).all()
+    assert np.isfinite(only_ks.ks).all()
+    only_w2 = convergence_trace(sched, three_bands(), steps=[0, 20], ks=False)
+    assert np.isnan(only_w2.ks).all()
+    assert only_w2.w2[0] == pytest.approx(wasserstein2_to_normal(three_bands()))
+
+
 def test_zero_terminal_snr_reaches_the_prior_exactly():
     z = rescale_zero_terminal_snr(get_schedule("linear", 100))
     tr = convergence_trace(z, three_bands(), steps=[0, 100])

@@ -262,7 +262,7 @@ def plot_terminal_snr(
 
 
 def plot_ks_convergence(
-    traces: Sequence[ConvergenceTrace],
+    traces: Mapping[str, ConvergenceTrace] | Sequence[ConvergenceTrace],
     n: int | None = None,
     *,
     alpha: float = 0.05,
@@ -272,8 +272,9 @@ def plot_ks_convergence(
 
     Parameters
     ----------
-    traces : sequence of ConvergenceTrace
-        From :func:`~diffusion_viz.convergence_trace`; the x axis is
+    traces : mapping of str to ConvergenceTrace, or sequence of ConvergenceTrace
+        From :func:`~diffusion_viz.convergence_trace`; a mapping's keys are
+        the labels (default: the schedules' names). The x axis is
         :math:`t/T` so schedules of different lengths line up.
     n : int, optional
         Sample size; when given, the band below the KS critical value
@@ -318,17 +319,22 @@ def plot_ks_convergence(
     2
     >>> plt.close(fig)
     """
-    if not traces or not all(isinstance(t, ConvergenceTrace) for t in traces):
+    pairs = (
+        list(traces.items())
+        if isinstance(traces, Mapping)
+        else [(getattr(t, "name", "?"), t) for t in traces]
+    )
+    if not pairs or not all(isinstance(t, ConvergenceTrace) for _, t in pairs):
         raise ValueError(
             f"traces must be a non-empty sequence of ConvergenceTrace, got {traces!r}"
         )
     ax = _axes(ax)
     arts: list[Line2D | Rectangle] = []
     lo = np.inf
-    for k, tr in enumerate(traces):
+    for k, (name, tr) in enumerate(pairs):
         frac = tr.steps / max(int(tr.steps.max()), 1)
         keep = tr.ks > 0
-        (line,) = ax.plot(frac[keep], tr.ks[keep], color=f"C{k}", label=tr.name)
+        (line,) = ax.plot(frac[keep], tr.ks[keep], color=f"C{k}", label=name)
         arts.append(line)
         if keep.any():
             lo = min(lo, float(tr.ks[keep].min()))
