@@ -423,10 +423,15 @@ def plot_w2_convergence(
 
 
 #: Display names of the three tests in :func:`plot_pvalue_histograms`.
+#: Colours match :func:`~diffusion_viz.plot_normality_trace`.
 _TESTS = (
-    ("ks_estimated", "KS, normal fitted to the sample\n(the seed page's p-value)"),
-    ("ks_prior", r"KS against the fixed $\mathcal{N}(0, 1)$"),
-    ("lilliefors", "Lilliefors (fitted normal,\ncorrect null)"),
+    (
+        "ks_estimated",
+        "KS, normal fitted to the sample\n(the seed page's p-value)",
+        "C1",
+    ),
+    ("ks_prior", r"KS against the fixed $\mathcal{N}(0, 1)$", "C0"),
+    ("lilliefors", "Lilliefors (fitted normal,\ncorrect null)", "C2"),
 )
 
 
@@ -491,10 +496,10 @@ def plot_pvalue_histograms(
     edges = np.linspace(0.0, 1.0, bins + 1)
     rates = calibration.rejection_rates(alpha)
     patches = []
-    for k, (ax, (key, title)) in enumerate(zip(axes, _TESTS, strict=True)):
+    for ax, (key, title, color) in zip(axes, _TESTS, strict=True):
         p = getattr(calibration, key)
         dens, _ = np.histogram(p, bins=edges, density=True)
-        patch = ax.stairs(dens, edges, fill=True, color=f"C{k}", alpha=0.7)
+        patch = ax.stairs(dens, edges, fill=True, color=color, alpha=0.7)
         patches.append(patch)
         ax.axhline(1.0, color="k", lw=1, ls="--")
         ax.set_title(
