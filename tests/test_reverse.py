@@ -639,3 +639,18 @@ def test_exact_denoiser_takes_the_mean_from_the_data_law_when_missing():
     assert den.mean == pytest.approx(MU)
     np.testing.assert_allclose(den(np.zeros(2), 0.0), MU)
     assert "ExactDenoiser(" in repr(den)
+
+
+@pytest.mark.parametrize("spacing", ["linspace", "leading", "trailing"])
+def test_every_grid_is_strictly_decreasing_with_num_transitions(spacing):
+    for T in range(1, 41):
+        for num in range(1, T + 1):
+            g = sampling_steps(T, num, spacing)
+            assert g.size == num + 1
+            assert g[-1] == 0
+            assert g[0] <= T
+            assert np.all(np.diff(g) < 0), (T, num, g)
+            if spacing == "trailing" or (spacing == "linspace" and num >= 2):
+                assert g[0] == T
+            if spacing == "linspace" and num >= 2:
+                assert g[-2] == 1  # both ends of the schedule

@@ -388,7 +388,7 @@ def sampling_steps(T: int, num: int, spacing: str = "trailing") -> NDArray[np.in
 
     ``"linspace"``
         :math:`k_i = \mathrm{round}(i (T - 1) / (\mathrm{num} - 1))`: both ends
-        of the schedule are visited.
+        of the schedule are visited (with one step, only :math:`k = 0`).
     ``"leading"``
         :math:`k_i = i \lfloor r \rfloor`, starting from 0: the first reverse
         step is *below* :math:`T` (Song, Meng and Ermon 2021's code; diffusers'
