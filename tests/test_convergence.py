@@ -230,6 +230,7 @@ def test_first_step_for_shifted_normal_data_is_closed_form(name, m):
     assert res.step == expected
     assert res.distance == pytest.approx(d[expected], rel=1e-6)
     assert res.critical_value == crit
+    assert res.threshold == crit
 
 
 def test_first_step_of_the_seed_bands_brackets_the_critical_value():
@@ -260,6 +261,35 @@ def test_first_step_errors():
         first_indistinguishable_step(sched, three_bands(), 10, coarse=1)
     with pytest.raises(ValueError, match=r"alpha must lie in \(0, 1\), got 1.5"):
         first_indistinguishable_step(sched, three_bands(), 10, alpha=1.5)
+    with pytest.raises(
+        ValueError, match=r"max_power must lie in \(alpha, 1\) = \(0.05, 1\), got 0.01"
+    ):
+        first_indistinguishable_step(sched, three_bands(), 10, max_power=0.01)
+
+
+def test_power_at_the_first_steps():
+    # Shifted normal data: q_t = N(sqrt(abar) m, 1), so samples are cheap and
+    # the KS test's power can be simulated. At the lenient step (D_t <= c_n)
+    # the test still rejects most of the time; at the strict step the power
+    # bound max_power = 0.5 holds.
+    sched = get_schedule("linear", 200)
+    data = GaussianMixture([5.0], [1.0])
+    n = 1000
+    lenient = first_indistinguishable_step(sched, data, n)
+    strict = first_indistinguishable_step(sched, data, n, max_power=0.5)
+    assert strict.threshold == pytest.approx(
+        ks_critical_value(n) - stats.kstwo.isf(0.5, n)
+    )
+    assert strict.step > lenient.step
+    rng = np.random.default_rng(11)
+
+    def power(step):
+        mu = np.sqrt(sched.alpha_bar_at(step)) * 5.0
+        x = rng.normal(mu, 1.0, size=(400, n))
+        return np.mean([stats.kstest(row, "norm").pvalue <= 0.05 for row in x])
+
+    assert power(lenient.step) > 0.5
+    assert power(strict.step) <= 0.5
 
 
 # --- data scale ----------------------------------------------------------------------

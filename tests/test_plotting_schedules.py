@@ -76,7 +76,10 @@ def test_ks_and_w2_convergence(ax):
     arts = plot_ks_convergence([tr], n=1000, ax=ax)
     np.testing.assert_allclose(arts[0].get_xdata(), [0.0, 0.5, 1.0])
     np.testing.assert_allclose(arts[0].get_ydata(), tr.ks)
-    assert arts[1].get_label().startswith("KS noise at n = 1,000")
+    assert arts[1].get_label().startswith("below the KS critical value at n = 1,000")
+    # Power <= 1/2 below c_n - K_n^{-1}(1/2); K_1000's median is 0.8276/sqrt(1000).
+    half = ks_critical_value(1000) - 0.8276 / np.sqrt(1000)
+    assert arts[2].get_ydata()[0] == pytest.approx(half, abs=2e-4)
     assert arts[1].get_y() + arts[1].get_height() == pytest.approx(
         ks_critical_value(1000)
     )

@@ -390,20 +390,24 @@ class FirstStep(NamedTuple):
     Attributes
     ----------
     step : int or None
-        The step, or None if the distance is still above the critical value
-        at :math:`T`.
+        The step, or None if the distance is still above ``threshold`` at
+        :math:`T`.
     alpha_bar : float
         :math:`\bar\alpha` at that step (nan if ``step`` is None).
     distance : float
         :math:`\sup_x|F_t - \Phi|` at that step (at :math:`T` if ``step`` is
         None).
+    threshold : float
+        The largest distance accepted: ``critical_value``, or less when a
+        power bound was asked for.
     critical_value : float
-        The KS critical value it was compared with.
+        The KS critical value :math:`c_n(\alpha)`.
     """
 
     step: int | None
     alpha_bar: float
     distance: float
+    threshold: float
     critical_value: float
 
 
@@ -413,6 +417,7 @@ def first_indistinguishable_step(
     n: int,
     *,
     alpha: float = 0.05,
+    max_power: float | None = None,
     coarse: int = 48,
 ) -> FirstStep:
     r"""Find the first step from which ``n`` samples cannot be told from N(0, 1).
@@ -427,6 +432,10 @@ def first_indistinguishable_step(
         Sample size, an integer >= 1.
     alpha : float, optional
         Level of the KS test, in (0, 1). Default 0.05.
+    max_power : float, optional
+        If given, in (``alpha``, 1): require that the KS test *provably*
+        rejects with probability at most ``max_power`` (see Notes). Default
+        None: require only :math:`D_t \le c_n(\alpha)`.
     coarse : int, optional
         Number of evenly spaced steps scanned before bisection, >= 2.
 
@@ -445,11 +454,26 @@ def first_indistinguishable_step(
 
     Notes
     -----
-    The criterion is :math:`D_t = \sup_x|F_t(x) - \Phi(x)| \le c_n(\alpha)`,
-    the exact critical value of the one-sample KS test
-    (:func:`~diffusion_viz.ks_critical_value`): from that step on, a KS test
-    of ``n`` samples against the fixed prior rejects with a probability of
-    about one half or less, falling to :math:`\alpha` as :math:`D_t \to 0`.
+    The default criterion is :math:`D_t = \sup_x|F_t(x) - \Phi(x)| \le
+    c_n(\alpha)`, the exact critical value of the one-sample KS test
+    (:func:`~diffusion_viz.ks_critical_value`): the population distance has
+    sunk below the test's noise level. It is a lenient criterion: at
+    :math:`D_t = c_n` a KS test of ``n`` samples still rejects *more* than
+    half of the time, since the empirical CDF scatters around :math:`F_t`
+    at the point where the distance is attained.
+
+    With ``max_power`` the criterion is strict. For a continuous
+    :math:`F_t`, :math:`\sup_x|F_n - F_t|` has Kolmogorov's law
+    :math:`K_n` whatever :math:`F_t` is, and the triangle inequality
+    :math:`\sup|F_n - \Phi| \le \sup|F_n - F_t| + D_t` bounds the power:
+
+    .. math::
+
+        P(\text{reject}) \le P_{K_n}\bigl(D > c_n(\alpha) - D_t\bigr),
+
+    which is at most ``max_power`` once :math:`D_t \le c_n(\alpha) -
+    K_n^{-1}(1 - \text{max\_power})`.
+
     The distance is scanned at ``coarse`` evenly spaced steps; the last scan
     step still above :math:`c_n` and the next one bracket the crossing,
     which is then found by bisection (:math:`D_t` decreases along the
@@ -463,12 +487,25 @@ def first_indistinguishable_step(
     ...                                    three_bands(), 10_000)
     >>> res.step, bool(res.distance <= res.critical_value)
     (152, True)
+    >>> strict = first_indistinguishable_step(get_schedule("linear", 200),
+    ...                                       three_bands(), 10_000, max_power=0.5)
+    >>> strict.step, round(strict.threshold * 100, 2)  # 0.53 / sqrt(n)
+    (164, 0.53)
     """
     sched = _check_schedule(schedule)
     dat = _check_data(data)
     n = _check_int("n", n, 1)
     coarse = _check_int("coarse", coarse, 2)
     crit = ks_critical_value(n, alpha)
+    thresh = crit
+    if max_power is not None:
+        mp = float(max_power)
+        if not (np.isfinite(mp) and float(alpha) < mp < 1.0):
+            raise ValueError(
+                f"max_power must lie in (alpha, 1) = ({float(alpha)!r}, 1), "
+                f"got {max_power!r}"
+            )
+        thresh = crit - float(stats.kstwo.isf(mp, n))
     ab = sched.alpha_bar_at(np.arange(sched.T + 1))
 
     def dist(t: int) -> float:
@@ -476,22 +513,22 @@ def first_indistinguishable_step(
 
     grid = np.unique(np.round(np.linspace(0, sched.T, coarse + 1)).astype(np.intp))
     d = np.array([dist(int(t)) for t in grid])
-    above = d > crit
+    above = d > thresh
     if above[-1]:
-        return FirstStep(None, float("nan"), float(d[-1]), crit)
+        return FirstStep(None, float("nan"), float(d[-1]), thresh, crit)
     if not above.any():
-        return FirstStep(0, 1.0, float(d[0]), crit)
+        return FirstStep(0, 1.0, float(d[0]), thresh, crit)
     k = int(np.flatnonzero(above)[-1])
     hi_bad, lo_good = int(grid[k]), int(grid[k + 1])
     d_good = float(d[k + 1])
     while lo_good - hi_bad > 1:
         mid = (hi_bad + lo_good) // 2
         dm = dist(mid)
-        if dm > crit:
+        if dm > thresh:
             hi_bad = mid
         else:
             lo_good, d_good = mid, dm
-    return FirstStep(lo_good, float(ab[lo_good]), d_good, crit)
+    return FirstStep(lo_good, float(ab[lo_good]), d_good, thresh, crit)
 
 
 # --------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from matplotlib.container import BarContainer
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle, StepPatch
 from numpy.typing import ArrayLike, NDArray
+from scipy import stats
 
 from ._validation import RNGLike, _check_int, _check_rng
 from .convergence import ConvergenceTrace, PValueCalibration, marginal_variance
@@ -278,7 +279,8 @@ def plot_ks_convergence(
         :math:`t/T` so schedules of different lengths line up.
     n : int, optional
         Sample size; when given, the band below the KS critical value
-        :math:`c_n(\alpha)` is shaded.
+        :math:`c_n(\alpha)` is shaded and the level below which the test's
+        power is at most 1/2 is dotted.
     alpha : float, optional
         Level of the critical value. Default 0.05.
     ax : Axes, optional
@@ -287,7 +289,8 @@ def plot_ks_convergence(
     Returns
     -------
     list of Line2D and Rectangle
-        One curve per trace, then the band if ``n`` was given.
+        One curve per trace, then the band and the dotted line if ``n`` was
+        given.
 
     Raises
     ------
@@ -301,9 +304,12 @@ def plot_ks_convergence(
 
     Notes
     -----
-    Inside the band, ``n`` samples from :math:`q_t` pass a KS test against
-    :math:`\mathcal N(0, 1)` at least about half of the time: the
-    population distance is smaller than the sampling noise.
+    Inside the band the population distance is below the KS critical value
+    :math:`c_n(\alpha)`, the noise level of ``n`` samples. That alone does
+    not make the test blind: near the top of the band it still rejects most
+    of the time. Below the dotted line :math:`c_n(\alpha) -
+    K_n^{-1}(1/2)` it provably rejects at most half of the time (see
+    :func:`~diffusion_viz.first_indistinguishable_step`).
 
     Examples
     --------
@@ -316,7 +322,7 @@ def plot_ks_convergence(
     >>> fig, ax = plt.subplots()
     >>> arts = plot_ks_convergence([tr], n=10_000, ax=ax)
     >>> len(arts)
-    2
+    3
     >>> plt.close(fig)
     """
     pairs = (
@@ -347,9 +353,13 @@ def plot_ks_convergence(
             crit,
             color="0.85",
             zorder=0,
-            label=f"KS noise at n = {n:,}: below {crit:.4f}",
+            label=f"below the KS critical value at n = {n:,}: {crit:.4f}",
         )
-        arts.append(band)
+        half = crit - float(stats.kstwo.isf(0.5, n))
+        line = ax.axhline(
+            half, color="0.2", ls=":", lw=1.2, label=f"KS power ≤ 1/2 below {half:.4f}"
+        )
+        arts.extend([band, line])
     ax.set_xlim(0, 1)
     ax.set_xlabel("fraction of the schedule $t/T$")
     ax.set_ylabel(r"$\sup_x |F_t(x) - \Phi(x)|$")
