@@ -804,11 +804,21 @@ class DiffusedPiecewiseUniform(ToyDistribution):
         lm = self._log_comp_mass(x)
         return np.exp(lm - _logsumexp(lm)[..., None])
 
-    def _mills(self, x: ArrayLike) -> NDArray[np.float64]:
-        r"""Per component, :math:`(\varphi(z_a) - \varphi(z_b))/(\Phi(z_a) - \Phi(z_b))`."""
+    def _posterior_and_mills(
+        self, x: ArrayLike
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        r"""Return :math:`r_k(x)` and :math:`(\varphi(z_a) - \varphi(z_b))/(\Phi(z_a) - \Phi(z_b))`.
+
+        Both come from one evaluation of the log normal-CDF differences, which
+        is what the score and the denoiser cost.
+        """
         za, zb = self._z(x)
+        a, b = self.source.intervals.T
         ld = _log_ndtr_diff(za, zb)
-        return np.asarray(np.exp(_log_phi(za) - ld) - np.exp(_log_phi(zb) - ld))
+        lm = np.log(self.source.weights) - np.log(self._s * (b - a)) + ld
+        r = np.exp(lm - _logsumexp(lm)[..., None])
+        mills = np.exp(_log_phi(za) - ld) - np.exp(_log_phi(zb) - ld)
+        return r, mills
 
     def score(self, x: ArrayLike) -> NDArray[np.float64]:
         r"""Return the score :math:`\partial_x \log q_t(x)`.
@@ -840,8 +850,8 @@ class DiffusedPiecewiseUniform(ToyDistribution):
             on = np.isfinite(self.source.logpdf(xa))
             mid = self.source.mean
             return np.asarray(np.where(on, 0.0, np.where(xa < mid, np.inf, -np.inf)))
-        r = self.component_posterior(x)
-        return np.asarray(np.sum(r * self._mills(x), axis=-1) / self._sigma)
+        r, mills = self._posterior_and_mills(x)
+        return np.asarray(np.sum(r * mills, axis=-1) / self._sigma)
 
     def denoise(self, x: ArrayLike) -> NDArray[np.float64]:
         r"""Return the posterior mean :math:`\mathbb E[x_0 \mid x_t = x]` (Tweedie).
@@ -869,9 +879,9 @@ class DiffusedPiecewiseUniform(ToyDistribution):
         if self._sigma == 0.0:
             return _as_float_array(x).copy()
         xa = _as_float_array(x)
-        r = self.component_posterior(xa)
+        r, mills = self._posterior_and_mills(xa)
         # Truncated-normal mean per component, mixed by the posterior weights.
-        per = xa[..., None] / self._s + (self._sigma / self._s) * self._mills(xa)
+        per = xa[..., None] / self._s + (self._sigma / self._s) * mills
         a, b = self.source.intervals.T
         per = np.clip(per, a, b)
         return np.asarray(np.sum(r * per, axis=-1))
