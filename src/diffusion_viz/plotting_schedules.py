@@ -577,9 +577,18 @@ def plot_variance_path(
     ab = schedule.alpha_bar_at(steps)
     lines = []
     for k, (name, v) in enumerate(data_vars.items()):
-        (line,) = ax.plot(steps, marginal_variance(ab, v), color=f"C{k}", label=name)
+        (line,) = ax.plot(
+            steps, marginal_variance(ab, v), color=f"C{k}", lw=2, label=name
+        )
         lines.append(line)
-    target = ax.axhline(1.0, color="r", ls="--", lw=1.2, label=r"$\mathcal{N}(0,1)$")
+    target = ax.axhline(
+        1.0,
+        color="k",
+        ls=":",
+        lw=1.0,
+        zorder=3,
+        label=r"target: Var $\mathcal{N}(0,1)$ = 1",
+    )
     lines.append(target)
     ax.set_yscale("log")
     ax.set_xlim(0, schedule.T)
