@@ -55,7 +55,7 @@ def test_update_returns_the_changed_artists(run, close_all):
     ani = animate_forward(run, data, dpi=40)
     ax = ani._fig.axes[0]
     changed = ani._func(3)
-    hist, exact_line, step_text, p_seed, p_prior = changed
+    hist, exact_line, step_text, pvalues = changed
     expected, _ = np.histogram(
         run.samples[3], bins=np.linspace(-12, 12, 60), density=True
     )
@@ -68,8 +68,8 @@ def test_update_returns_the_changed_artists(run, close_all):
     assert all(a.axes is ax for a in changed)
     from diffusion_viz import ks_estimated, ks_prior
 
-    assert p_seed.get_text() == f"{ks_estimated(run.samples[3]).pvalue:.3f}"
-    assert p_prior.get_text() == f"{ks_prior(run.samples[3]).pvalue:.3f}"
+    seed, prior = ks_estimated(run.samples[3]), ks_prior(run.samples[3])
+    assert pvalues.get_text() == f"{seed.pvalue:.3f} / {prior.pvalue:.3f}"
     ani.to_jshtml()
 
 
@@ -84,7 +84,7 @@ def test_seed_layout_limits_labels_and_equation(run, close_all):
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert "Standard Gaussian" in labels
     # Without data there is no exact-density line among the changed artists.
-    assert len(ani._func(0)) == 4
+    assert len(ani._func(0)) == 3
     ani.to_jshtml()
 
 
@@ -159,12 +159,8 @@ def test_figure_state_is_restored_after_rendering(run, close_all):
 def test_given_pvalues_are_shown(run, close_all):
     n = run.steps.size
     ani = animate_forward(run, ks_pvalues=(np.full(n, 0.25), np.full(n, 0.75)), dpi=40)
-    _, step, p_seed, p_prior = ani._func(1)
-    assert (step.get_text(), p_seed.get_text(), p_prior.get_text()) == (
-        "\u20075/30",
-        "0.250",
-        "0.750",
-    )
+    _, step, pvalues = ani._func(1)
+    assert (step.get_text(), pvalues.get_text()) == ("\u20075/30", "0.250 / 0.750")
     ani.to_jshtml()
 
 
@@ -224,3 +220,25 @@ def test_other_formats_use_matplotlibs_writers(run, close_all, tmp_path):
     ani.save(path, writer=HTMLWriter(embed_frames=True), dpi=30)
     text = path.read_text()
     assert text.count("data:image/png;base64") == run.steps.size
+
+
+@pytest.mark.parametrize("n", [500, 12_000])
+def test_vectorised_ks_pvalues_match_the_diagnostics(n):
+    from diffusion_viz import ks_estimated, ks_prior
+    from diffusion_viz.animation import _ks_pvalues
+
+    rng = np.random.default_rng(3)
+    rows = np.stack(
+        [
+            rng.normal(0.0, 1.0, n),  # p-values of all sizes
+            rng.normal(0.1, 1.05, n),
+            rng.uniform(-3, 3, n),  # tiny p-values
+            rng.standard_t(5, n),
+        ]
+    )
+    fitted, prior = _ks_pvalues(rows)
+    expected_fit = [ks_estimated(r).pvalue for r in rows]
+    expected_prior = [ks_prior(r).pvalue for r in rows]
+    np.testing.assert_allclose(fitted, expected_fit, rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(prior, expected_prior, rtol=1e-6, atol=1e-6)
+    assert prior[2] < 1e-6  # the uniform row is far from N(0, 1)
