@@ -97,10 +97,10 @@ traces = {
     "raw": convergence_trace(schedule, raw, steps, w2=False),
     "standardized": convergence_trace(schedule, unit, steps, w2=False),
 }
-fig, ax = plt.subplots(figsize=(9, 4.2), layout="constrained")
+fig, ax = plt.subplots(figsize=(8, 5), layout="constrained")
 plot_ks_convergence(traces, n=10_000, ax=ax)
 ax.set_ylim(1e-4, 1)
-ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=2)
 plt.show()
 for name, law in [("raw", raw), ("standardized", unit)]:
     loose = first_indistinguishable_step(schedule, law, 10_000, coarse=16)

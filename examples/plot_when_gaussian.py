@@ -58,10 +58,10 @@ traces = {
 # time. The constant schedule gets there after about 30% of its steps, the
 # quadratic and cosine schedules only in their last few percent, and the
 # zero-terminal-SNR schedule drops to exactly 0 at :math:`T`.
-fig, ax = plt.subplots(figsize=(10, 4.8), layout="constrained")
+fig, ax = plt.subplots(figsize=(8, 5.6), layout="constrained")
 plot_ks_convergence(traces, n=n, ax=ax)
 ax.set_ylim(1e-4, 1)
-ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=3)
 ax.set_title(r"Exact KS distance of $q_t$ to $\mathcal{N}(0,1)$, three bands, T = 200")
 plt.show()
 
