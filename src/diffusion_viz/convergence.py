@@ -1088,7 +1088,7 @@ def pvalue_calibration(
         est[start : start + m] = _ks_sorted(np.sort(z, axis=1))
         pri[start : start + m] = _ks_sorted(np.sort(x, axis=1))
     exceed = null.size - np.searchsorted(null, est, side="left")
-    # Monte Carlo p-value with the +1 correction (Davison & Hinkley 1997, Eq. 4.11).
+    # Monte Carlo p-value with the +1 correction, as lilliefors() forms it.
     lil = (exceed + 1.0) / (null.size + 1.0)
     return PValueCalibration(
         n=n,
