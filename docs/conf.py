@@ -117,7 +117,9 @@ sphinx_gallery_conf = {
     "matplotlib_animations": (True, "jshtml"),
     "image_scrapers": ("matplotlib",),
     "remove_config_comments": True,
-    "write_computation_times": False,
+    # The execution-times pages load jQuery/DataTables from CDNs; those tags
+    # are stripped in _strip_remote_assets, which leaves a plain table.
+    "write_computation_times": True,
     "show_memory": False,
     "thumbnail_size": (400, 280),
     "within_subsection_order": "FileNameSortKey",
@@ -143,17 +145,31 @@ html_theme_options = {
 html_context = {"default_mode": "light"}
 
 
-def _strip_remote_font_awesome(app, pagename, templatename, context, doctree):  # noqa: ARG001
-    """Drop matplotlib's CDN Font Awesome link from embedded jshtml players.
+def _strip_remote_assets(app, pagename, templatename, context, doctree):  # noqa: ARG001
+    """Drop stylesheets and scripts that generated HTML loads from other hosts.
 
-    The theme already serves Font Awesome, which draws the player's icons.
+    matplotlib's jshtml player links Font Awesome from a CDN (the theme
+    already serves Font Awesome, which draws the player's icons), and
+    Sphinx-Gallery's execution-times table loads jQuery and DataTables from
+    CDNs only to make the table sortable; without them it is a plain table.
     """
     body = context.get("body")
-    if body and "font-awesome" in body:
-        context["body"] = _FA_LINK.sub("", body)
+    if body and ("://" in body):
+        body = _REMOTE_LINK.sub("", body)
+        body = _REMOTE_SCRIPT.sub("", body)
+        context["body"] = _DATATABLES_INIT.sub("", body)
 
 
-_FA_LINK = re.compile(r"<link[^>]*font-awesome[^>]*>\s*", re.IGNORECASE)
+_REMOTE_LINK = re.compile(
+    r"<link[^>]*href=\"(?:https?:)?//[^\"]*\"[^>]*>\s*", re.IGNORECASE
+)
+_REMOTE_SCRIPT = re.compile(
+    r"<script[^>]*src=\"(?:https?:)?//[^\"]*\"[^>]*>\s*</script>\s*", re.IGNORECASE
+)
+_DATATABLES_INIT = re.compile(
+    r"<script[^>]*class=\"init\"[^>]*>\s*\$\(document\)\.ready.*?</script>\s*",
+    re.DOTALL,
+)
 
 
 def _check_api_coverage(app, config):  # noqa: ARG001
@@ -184,6 +200,6 @@ def _retry_as_any_python_object(app, env, node, contnode):
 
 
 def setup(app):
-    app.connect("html-page-context", _strip_remote_font_awesome)
+    app.connect("html-page-context", _strip_remote_assets)
     app.connect("config-inited", _check_api_coverage)
     app.connect("missing-reference", _retry_as_any_python_object, priority=900)

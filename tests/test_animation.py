@@ -242,3 +242,24 @@ def test_vectorised_ks_pvalues_match_the_diagnostics(n):
     np.testing.assert_allclose(fitted, expected_fit, rtol=1e-6, atol=1e-6)
     np.testing.assert_allclose(prior, expected_prior, rtol=1e-6, atol=1e-6)
     assert prior[2] < 1e-6  # the uniform row is far from N(0, 1)
+
+
+@pytest.mark.parametrize("case", ["empty", "edges", "top_left", "bottom_right"])
+def test_palette_png_keeps_transparency_and_colours(case):
+    from diffusion_viz.animation import _encode_png
+
+    rgba = np.zeros((40, 60, 4), dtype=np.uint8)
+    if case == "edges":  # visible pixels on every edge: no margin to reuse
+        rgba[:, :] = (10, 20, 30, 255)
+        rgba[5:10, 5:10] = (0, 0, 0, 0)
+    elif case == "top_left":
+        rgba[0:20, 0:30] = (255, 165, 0, 153)
+    elif case == "bottom_right":
+        rgba[20:, 30:] = (43, 92, 138, 255)
+    decoded = np.asarray(
+        Image.open(io.BytesIO(_encode_png(rgba))).convert("RGBA")
+    ).astype(int)
+    assert decoded.shape == rgba.shape
+    visible = rgba[..., 3] > 0
+    np.testing.assert_array_equal(decoded[..., 3] > 0, visible)
+    assert np.abs(decoded[visible] - rgba[visible]).max(initial=0) <= 8
