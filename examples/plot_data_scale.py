@@ -50,7 +50,8 @@ print(f"standardized: mean {unit.mean:.3g}, variance {unit.var:.4g}")
 print("standardized bands:", np.round(unit.intervals, 3).tolist())
 
 fig, ax = plt.subplots(figsize=(7, 4), layout="constrained")
-plot_variance_path(schedule, {"raw data (Var 44)": raw.var, "standardized": 1.0}, ax=ax)
+variances = {"raw data (Var 44)": raw.var, "standardized": 1.0}
+plot_variance_path(schedule, variances, ax=ax)
 ax.legend()
 ax.set_title("Variance of $x_t$ under the seed's linear schedule")
 plt.show()

@@ -157,7 +157,8 @@ ax.legend(fontsize=9)
 ax.set_title(r"Noise level as a VE $\sigma$: VP schedules and EDM")
 plt.show()
 print(
-    f"DDPM linear sigma_T = {sigma_from_alpha_bar(ddpm['linear'].alpha_bars[-1]):.1f}"
+    "DDPM linear sigma_T =",
+    round(float(sigma_from_alpha_bar(ddpm["linear"].alpha_bars[-1])), 1),
 )
 
 # sphinx_gallery_thumbnail_number = 1

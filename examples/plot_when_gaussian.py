@@ -45,7 +45,8 @@ schedules = {
 }
 steps = np.arange(0, T + 1, 5)
 traces = {
-    name: convergence_trace(s, data, steps, w2=False) for name, s in schedules.items()
+    name: convergence_trace(sched, data, steps, w2=False)
+    for name, sched in schedules.items()
 }
 
 # %%
@@ -62,7 +63,7 @@ fig, ax = plt.subplots(figsize=(8, 5.6), layout="constrained")
 plot_ks_convergence(traces, n=n, ax=ax)
 ax.set_ylim(1e-4, 1)
 ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=3)
-ax.set_title(r"Exact KS distance of $q_t$ to $\mathcal{N}(0,1)$, three bands, T = 200")
+ax.set_title(r"Exact KS distance to $\mathcal{N}(0,1)$, three bands, T = 200")
 plt.show()
 
 # %%
