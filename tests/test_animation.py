@@ -55,7 +55,13 @@ def test_update_returns_the_changed_artists(run, close_all):
     ani = animate_forward(run, data, dpi=40)
     ax = ani._fig.axes[0]
     changed = ani._func(3)
-    hist, exact_line, step_text, pvalues = changed
+    hist, gaussian_on_top, exact_line, step_text, pvalues = changed
+    # The reference curve is redrawn over the bars, clipped to them.
+    assert gaussian_on_top.get_clip_path() is not None
+    np.testing.assert_allclose(
+        gaussian_on_top.get_ydata(),
+        np.exp(-0.5 * gaussian_on_top.get_xdata() ** 2) / np.sqrt(2 * np.pi),
+    )
     expected, _ = np.histogram(
         run.samples[3], bins=np.linspace(-12, 12, 60), density=True
     )
@@ -81,10 +87,11 @@ def test_seed_layout_limits_labels_and_equation(run, close_all):
     texts = [t.get_text() for t in ax.texts]
     assert any(r"\sqrt{1-\beta_t}" in t for t in texts)
     assert "Step" in texts
+    assert any("close to 1 → Gaussian" in t for t in texts)
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert "Standard Gaussian" in labels
     # Without data there is no exact-density line among the changed artists.
-    assert len(ani._func(0)) == 3
+    assert len(ani._func(0)) == 4
     ani.to_jshtml()
 
 
@@ -159,7 +166,7 @@ def test_figure_state_is_restored_after_rendering(run, close_all):
 def test_given_pvalues_are_shown(run, close_all):
     n = run.steps.size
     ani = animate_forward(run, ks_pvalues=(np.full(n, 0.25), np.full(n, 0.75)), dpi=40)
-    _, step, pvalues = ani._func(1)
+    _, _, step, pvalues = ani._func(1)
     assert (step.get_text(), pvalues.get_text()) == ("\u20075/30", "0.250 / 0.750")
     ani.to_jshtml()
 

@@ -337,7 +337,7 @@ class _Subtitle:
 
 
 def _encode_png(rgba: NDArray[np.uint8], *, palette: bool = True) -> bytes:
-    """Encode an RGBA buffer as PNG, as a 16-colour palette image when ``palette``.
+    """Encode an RGBA buffer as PNG, as a 8-colour palette image when ``palette``.
 
     Only the bounding box of the visible pixels is quantised; the rest of the
     frame is filled with the palette's transparent entry.
@@ -367,12 +367,12 @@ def _encode_png(rgba: NDArray[np.uint8], *, palette: bool = True) -> bytes:
             clear = None
     if clear is None:  # visible pixels on every edge: quantise it all
         image = Image.fromarray(np.ascontiguousarray(rgba), "RGBA").quantize(
-            colors=16, method=Image.Quantize.FASTOCTREE
+            colors=8, method=Image.Quantize.FASTOCTREE
         )
     else:
         crop = np.ascontiguousarray(rgba[r0:r1, c0:c1])
         quantized = Image.fromarray(crop, "RGBA").quantize(
-            colors=16, method=Image.Quantize.FASTOCTREE
+            colors=8, method=Image.Quantize.FASTOCTREE
         )
         index = quantized.getpixel((clear[1], clear[0]))
         image = Image.new("P", (width, height), color=index)
@@ -471,8 +471,9 @@ def animate_forward(
     Returns
     -------
     ForwardAnimation
-        The animation. Its update function returns the histogram, the density
-        line and the subtitle it changed.
+        The animation. Its update function returns the artists it changed:
+        the histogram, the part of the standard normal drawn over it, the
+        exact density line (with ``data``) and the subtitle's two values.
 
     Raises
     ------
@@ -572,7 +573,7 @@ def animate_forward(
             label="Histogram of $x_t$",
         ),
     )
-    plot_density(
+    gaussian = plot_density(
         standard_normal(),
         grid,
         ax=ax,
@@ -584,14 +585,34 @@ def animate_forward(
     # Axis-aligned steps need no anti-aliasing; without it they stay sharp
     # and the frames compress better.
     hist.set_antialiased(False)
-    artists: list[Artist] = [hist]
+    # The reference curve lies under the histogram in the static layer; redraw
+    # it on top, clipped to the histogram, so it shows through as in the seed
+    # page's figure (only the few pixels inside the bars change per frame).
+    (gaussian_on_top,) = ax.plot(
+        gaussian.get_xdata(), gaussian.get_ydata(), color="r", linestyle="--", lw=2
+    )
+    gaussian_on_top.set_clip_path(hist)
+    artists: list[Artist] = [hist, gaussian_on_top]
     exact_line = None
     if exact is not None:
         (exact_line,) = ax.plot(
             grid, exact[0], color="#2B5C8A", lw=1.6, label="Exact $q_t$ density"
         )
         artists.append(exact_line)
-    ax.legend(loc="upper right")
+    ax.legend(
+        handles=[a for a in (hist, gaussian, exact_line) if a is not None],
+        loc="upper right",
+    )
+    ax.text(
+        0.02,
+        0.97,
+        "KS p-value: close to 1 → Gaussian; close to 0 → not Gaussian",
+        transform=ax.transAxes,
+        ha="left",
+        va="top",
+        fontsize=8.5,
+        color="0.35",
+    )
     ax.text(
         0.5,
         1.10,
