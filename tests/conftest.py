@@ -5,9 +5,14 @@ from __future__ import annotations
 import matplotlib as mpl
 import numpy as np
 import pytest
+from hypothesis import settings
 from scipy.stats import kstest
 
 mpl.use("Agg")
+
+# Property tests draw the same examples on every run: fixed seeds everywhere.
+settings.register_profile("diffusion_viz", derandomize=True, deadline=None)
+settings.load_profile("diffusion_viz")
 
 
 def _seed_forward(n_samples=10000, T=200, beta_start=1e-4, beta_end=0.1):
