@@ -399,3 +399,40 @@ def test_rng_kinds_reproducible():
     a = d.sample(50, np.random.RandomState(5))
     assert np.array_equal(a, d.sample(50, np.random.RandomState(5)))
     assert d.sample(50, None).shape == (50,)
+
+
+def test_affine_maps_exactly():
+    d = PiecewiseUniform([[0, 1], [2, 4]], weights=[1, 3], stratified=True)
+    a = d.affine(2.0, -1.0)
+    np.testing.assert_allclose(a.intervals, [[-1, 1], [3, 7]])
+    np.testing.assert_allclose(a.weights, d.weights)
+    assert a.stratified
+    x = np.linspace(-2, 8, 41)
+    np.testing.assert_allclose(a.cdf(x), d.cdf((x + 1.0) / 2.0))
+    assert a.mean == pytest.approx(2 * d.mean - 1)
+    assert a.var == pytest.approx(4 * d.var)
+    # equal weights keep the seed's stratified counts
+    t = three_bands().affine(0.5)
+    assert np.sum(t.sample(10, rng=0) < -2) == 3
+    g = GaussianMixture([1.0, -2.0], [0.5, 2.0], weights=[2, 1]).affine(3.0, 1.0)
+    np.testing.assert_allclose(g.means, [4.0, -5.0])
+    np.testing.assert_allclose(g.stds, [1.5, 6.0])
+
+
+@pytest.mark.parametrize(
+    ("scale", "shift"), [(0.0, 0.0), (-1.0, 0.0), (np.inf, 0.0), (1.0, np.nan)]
+)
+def test_bad_affine(scale, shift):
+    match = (
+        r"scale must be a positive finite number"
+        if shift == 0.0
+        else r"shift must be finite"
+    )
+    with pytest.raises(ValueError, match=match):
+        three_bands().affine(scale, shift)
+    with pytest.raises(ValueError, match=match):
+        GaussianMixture([0], [1]).affine(scale, shift)
+    with pytest.raises(
+        ValueError, match=r"affine\(\) must be called on the data mixture"
+    ):
+        GaussianMixture([0], [1]).diffused(0.5).affine(2.0)

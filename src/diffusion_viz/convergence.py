@@ -708,11 +708,7 @@ def standardized_distribution(
     """
     if isinstance(dist, PiecewiseUniform):
         mu, sd = dist.mean, dist.std
-        return PiecewiseUniform(
-            (dist.intervals - mu) / sd,
-            None if dist._equal else dist.weights,
-            stratified=dist.stratified,
-        )
+        return dist.affine(1.0 / sd, -mu / sd)
     if isinstance(dist, GaussianMixture):
         if dist.source is not None:
             raise ValueError(
@@ -720,12 +716,7 @@ def standardized_distribution(
                 f"alpha_bar={dist.alpha_bar!r}"
             )
         mu, sd = dist.mean, dist.std
-        return GaussianMixture(
-            (dist.means - mu) / sd,
-            dist.stds / sd,
-            None if dist._equal else dist.weights,
-            stratified=dist.stratified,
-        )
+        return dist.affine(1.0 / sd, -mu / sd)
     raise ValueError(
         "dist must be a PiecewiseUniform or a GaussianMixture, got "
         f"{type(dist).__name__}"
