@@ -199,8 +199,7 @@ class ToyDistribution(ABC):
         ndarray
             CDF values in [0, 1], same shape as ``x``.
         """
-        lc = self.logcdf(x)
-        ls = self.logsf(x)
+        lc, ls = self._log_cdf_sf(x)
         return np.where(lc < ls, np.exp(lc), -np.expm1(ls))
 
     def sf(self, x: ArrayLike) -> NDArray[np.float64]:
@@ -216,8 +215,7 @@ class ToyDistribution(ABC):
         ndarray
             Survival-function values in [0, 1], same shape as ``x``.
         """
-        lc = self.logcdf(x)
-        ls = self.logsf(x)
+        lc, ls = self._log_cdf_sf(x)
         return np.where(ls < lc, np.exp(ls), -np.expm1(lc))
 
     def ppf(self, q: ArrayLike) -> NDArray[np.float64]:
@@ -262,6 +260,12 @@ class ToyDistribution(ABC):
         lo_s, hi_s = self._support()
         out = np.where(qa == 0, lo_s, out)
         return np.asarray(np.where(qa == 1, hi_s, out))
+
+    def _log_cdf_sf(
+        self, x: ArrayLike
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """Return ``(logcdf(x), logsf(x))``; subclasses may share the work."""
+        return self.logcdf(x), self.logsf(x)
 
     def _support(self) -> tuple[float, float]:
         return -np.inf, np.inf
@@ -766,20 +770,28 @@ class DiffusedPiecewiseUniform(ToyDistribution):
         with np.errstate(divide="ignore"):
             return _logsumexp(self._log_comp_mass(x))
 
-    def _log_tail(self, x: ArrayLike, *, upper: bool) -> NDArray[np.float64]:
+    def _log_cdf_sf(
+        self, x: ArrayLike
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        if self._sigma == 0.0:
+            return self.source.logcdf(x), self.source.logsf(x)
         za, zb = self._z(x)
         a, b = self.source.intervals.T
+        log_scale = np.broadcast_to(np.log(self._sigma / (self._s * (b - a))), za.shape)
         # Each component's own lower tail is accurate on the left of its
         # centre; its upper tail, by the reflection x -> -x, on the right.
-        log_scale = np.log(self._sigma / (self._s * (b - a)))
-        log_lower = log_scale + _log_diff_g(za, zb)
-        log_upper = log_scale + _log_diff_g(-zb, -za)
+        # Evaluate only the accurate one, and get the other as log(1 - .).
         left = za + zb <= 0
-        lower = np.where(left, log_lower, _log1mexp(np.minimum(log_upper, 0.0)))
-        upper_ = np.where(left, _log1mexp(np.minimum(log_lower, 0.0)), log_upper)
-        comp = upper_ if upper else lower
+        own = np.empty_like(za)
+        own[left] = log_scale[left] + _log_diff_g(za[left], zb[left])
+        right = ~left
+        own[right] = log_scale[right] + _log_diff_g(-zb[right], -za[right])
+        other = _log1mexp(np.minimum(own, 0.0))
+        lw = np.log(self.source.weights)
         with np.errstate(divide="ignore"):
-            return _logsumexp(np.log(self.source.weights) + comp)
+            lower = _logsumexp(lw + np.where(left, own, other))
+            upper = _logsumexp(lw + np.where(left, other, own))
+        return lower, upper
 
     def logcdf(self, x: ArrayLike) -> NDArray[np.float64]:
         """Return the log CDF at ``x``, accurate far into the left tail.
@@ -796,7 +808,7 @@ class DiffusedPiecewiseUniform(ToyDistribution):
         """
         if self._sigma == 0.0:
             return self.source.logcdf(x)
-        return self._log_tail(x, upper=False)
+        return self._log_cdf_sf(x)[0]
 
     def logsf(self, x: ArrayLike) -> NDArray[np.float64]:
         """Return the log survival function, accurate far into the right tail.
@@ -813,7 +825,7 @@ class DiffusedPiecewiseUniform(ToyDistribution):
         """
         if self._sigma == 0.0:
             return self.source.logsf(x)
-        return self._log_tail(x, upper=True)
+        return self._log_cdf_sf(x)[1]
 
     def component_posterior(self, x: ArrayLike) -> NDArray[np.float64]:
         r"""Return :math:`P(k \mid x_t = x)`, the probability of each component.
