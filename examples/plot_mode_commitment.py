@@ -1,6 +1,6 @@
 r"""
-Mode commitment: when does a path decide on its band?
-=====================================================
+When does a path commit?
+========================
 
 At the start of generation, :math:`x_T` says almost nothing about which band
 the point will end in: the exact posterior :math:`P(\text{band} \mid x_T)` is

@@ -1,6 +1,6 @@
 r"""
-Reverse process animation: noise to three bands
-===============================================
+Reverse process animation
+=========================
 
 The forward process turns the three bands into a standard normal. Here the
 film runs backwards: 10,000 points drawn from :math:`\mathcal N(0, 1)` are

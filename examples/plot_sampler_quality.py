@@ -1,6 +1,6 @@
 r"""
-Sampler quality against the number of steps
-===========================================
+Sampler quality against steps
+=============================
 
 How many steps does each sampler need on the three bands? With the exact
 score there is no network error, so the distance between the generated

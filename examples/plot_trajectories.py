@@ -1,6 +1,6 @@
 r"""
-Reverse trajectories: DDPM against the probability-flow ODE
-===========================================================
+Trajectories: DDPM versus ODE
+=============================
 
 Three hundred points start from the *same* draws of :math:`\mathcal N(0, 1)`
 and are carried back to the three bands twice: once by DDPM, which adds
