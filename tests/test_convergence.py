@@ -21,7 +21,6 @@ from diffusion_viz.convergence import (
     ConvergenceTrace,
     FirstStep,
     Standardized,
-    _ks_sorted,
     alpha_bar_from_sigma,
     convergence_trace,
     first_indistinguishable_step,
@@ -432,13 +431,6 @@ def test_schedule_from_sigmas():
 
 
 # --- p-value calibration -------------------------------------------------------------
-
-
-def test_ks_statistic_helper_matches_scipy():
-    x = np.random.default_rng(5).standard_normal(300)
-    ref = stats.kstest(x, "norm")
-    assert _ks_sorted(np.sort(x)) == pytest.approx(ref.statistic, rel=1e-12)
-    assert stats.kstwo.sf(ref.statistic, 300) == pytest.approx(ref.pvalue, rel=1e-10)
 
 
 def test_pvalue_calibration_rates():

@@ -18,7 +18,7 @@ from diffusion_viz import (
     normality_trace,
     three_bands,
 )
-from diffusion_viz.diagnostics import _stephens_factor
+from diffusion_viz.diagnostics import _ks_stat_standardized, _stephens_factor
 
 # --- the seed's test, named honestly --------------------------------------------
 
@@ -223,3 +223,12 @@ def test_bad_trace_inputs():
         ValueError, match=r"data must have an exact diffused\(alpha_bar\) method"
     ):
         normality_trace(ok, data=np.zeros(3))  # type: ignore[arg-type]
+
+
+def test_ks_statistic_helper_matches_scipy():
+    x = np.random.default_rng(5).standard_normal(300)
+    ref = stats.kstest(x, "norm")
+    assert _ks_stat_standardized(np.sort(x)) == pytest.approx(ref.statistic, rel=1e-12)
+    rows = np.sort(np.random.default_rng(6).standard_normal((4, 50)), axis=1)
+    expected = [stats.kstest(r, "norm").statistic for r in rows]
+    np.testing.assert_allclose(_ks_stat_standardized(rows), expected, rtol=1e-12)

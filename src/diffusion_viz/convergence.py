@@ -37,8 +37,13 @@ from .data import (
     PiecewiseUniform,
     ToyDistribution,
 )
-from .diagnostics import exact_ks_distance, ks_critical_value, lilliefors_null
-from .schedules import NoiseSchedule
+from .diagnostics import (
+    _ks_stat_standardized,
+    exact_ks_distance,
+    ks_critical_value,
+    lilliefors_null,
+)
+from .schedules import NoiseSchedule, _check_schedule
 
 __all__ = [
     "ConvergenceTrace",
@@ -224,14 +229,6 @@ def wasserstein2_to_normal(dist: ToyDistribution) -> float:
 # --------------------------------------------------------------------------
 # Traces along a schedule
 # --------------------------------------------------------------------------
-
-
-def _check_schedule(schedule: object) -> NoiseSchedule:
-    if not isinstance(schedule, NoiseSchedule):
-        raise ValueError(
-            f"schedule must be a NoiseSchedule (see get_schedule), got {schedule!r}"
-        )
-    return schedule
 
 
 def _check_data(data: object) -> Diffusable:
@@ -994,15 +991,6 @@ class PValueCalibration:
         }
 
 
-def _ks_sorted(z_sorted: NDArray[np.float64]) -> NDArray[np.float64]:
-    n = z_sorted.shape[-1]
-    cdf = special.ndtr(z_sorted)
-    i = np.arange(1, n + 1)
-    return np.asarray(
-        np.maximum(np.max(i / n - cdf, axis=-1), np.max(cdf - (i - 1) / n, axis=-1))
-    )
-
-
 def pvalue_calibration(
     n: int,
     n_reps: int = 2000,
@@ -1076,8 +1064,8 @@ def pvalue_calibration(
         m = min(chunk, n_reps - start)
         x = np.asarray(gen.standard_normal((m, n)), dtype=np.float64)
         z = (x - x.mean(axis=1, keepdims=True)) / x.std(axis=1, keepdims=True)
-        est[start : start + m] = _ks_sorted(np.sort(z, axis=1))
-        pri[start : start + m] = _ks_sorted(np.sort(x, axis=1))
+        est[start : start + m] = _ks_stat_standardized(np.sort(z, axis=1))
+        pri[start : start + m] = _ks_stat_standardized(np.sort(x, axis=1))
     exceed = null.size - np.searchsorted(null, est, side="left")
     # Monte Carlo p-value with the +1 correction, as lilliefors() forms it.
     lil = (exceed + 1.0) / (null.size + 1.0)

@@ -18,7 +18,7 @@ from ._validation import (
     _readonly,
 )
 from .data import ToyDistribution
-from .schedules import NoiseSchedule, _check_steps
+from .schedules import NoiseSchedule, _check_schedule, _check_steps
 
 __all__ = ["ForwardResult", "KSBounds", "diffuse", "sample_marginal"]
 
@@ -167,14 +167,6 @@ def _check_record(record: ArrayLike | None, T: int) -> NDArray[np.intp]:
     if np.any(np.diff(steps) <= 0):
         raise ValueError(f"record must be strictly increasing, got {record!r}")
     return steps
-
-
-def _check_schedule(schedule: object) -> NoiseSchedule:
-    if not isinstance(schedule, NoiseSchedule):
-        raise ValueError(
-            f"schedule must be a NoiseSchedule (see get_schedule), got {schedule!r}"
-        )
-    return schedule
 
 
 def _check_bins(bins: ArrayLike | None) -> NDArray[np.float64] | None:

@@ -34,7 +34,7 @@ from ._validation import (
     _readonly,
 )
 from .data import Diffusable
-from .schedules import NoiseSchedule
+from .schedules import NoiseSchedule, _check_schedule
 
 __all__ = [
     "Denoiser",
@@ -763,14 +763,6 @@ def _solve_ivp_run(
 # --------------------------------------------------------------------------
 # The driver
 # --------------------------------------------------------------------------
-
-
-def _check_schedule(schedule: object) -> NoiseSchedule:
-    if not isinstance(schedule, NoiseSchedule):
-        raise ValueError(
-            f"schedule must be a NoiseSchedule (see get_schedule), got {schedule!r}"
-        )
-    return schedule
 
 
 def _check_choice(name: str, value: object, valid: tuple[str, ...]) -> str:

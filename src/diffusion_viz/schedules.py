@@ -180,6 +180,15 @@ class NoiseSchedule:
         return np.asarray(padded[idx], dtype=np.float64)
 
 
+def _check_schedule(schedule: object) -> NoiseSchedule:
+    """Return ``schedule``, or raise if it is not a :class:`NoiseSchedule`."""
+    if not isinstance(schedule, NoiseSchedule):
+        raise ValueError(
+            f"schedule must be a NoiseSchedule (see get_schedule), got {schedule!r}"
+        )
+    return schedule
+
+
 def _check_betas(betas: ArrayLike) -> NDArray[np.float64]:
     arr = np.array(betas, dtype=np.float64, copy=True)
     if arr.ndim != 1 or arr.size == 0:
