@@ -367,12 +367,12 @@ def _encode_png(rgba: NDArray[np.uint8], *, palette: bool = True) -> bytes:
             clear = None
     if clear is None:  # visible pixels on every edge: quantise it all
         image = Image.fromarray(np.ascontiguousarray(rgba), "RGBA").quantize(
-            colors=8, method=Image.Quantize.FASTOCTREE
+            colors=10, method=Image.Quantize.FASTOCTREE
         )
     else:
         crop = np.ascontiguousarray(rgba[r0:r1, c0:c1])
         quantized = Image.fromarray(crop, "RGBA").quantize(
-            colors=8, method=Image.Quantize.FASTOCTREE
+            colors=10, method=Image.Quantize.FASTOCTREE
         )
         index = quantized.getpixel((clear[1], clear[0]))
         image = Image.new("P", (width, height), color=index)
