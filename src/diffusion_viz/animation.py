@@ -337,7 +337,7 @@ class _Subtitle:
 
 
 def _encode_png(rgba: NDArray[np.uint8], *, palette: bool = True) -> bytes:
-    """Encode an RGBA buffer as PNG, as a 8-colour palette image when ``palette``.
+    """Encode an RGBA buffer as PNG, as a 10-colour palette image when ``palette``.
 
     Only the bounding box of the visible pixels is quantised; the rest of the
     frame is filled with the palette's transparent entry.
