@@ -99,7 +99,7 @@ class ForwardAnimation(FuncAnimation):
         frames: int,
         *,
         interval: float = 50,
-        hidpi: float = 1.25,
+        hidpi: float = 1.2,
     ) -> None:
         self._update_func = update
         self._figure: Any = fig
