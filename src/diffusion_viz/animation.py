@@ -303,7 +303,7 @@ class _Subtitle:
         *,
         y: float = 1.02,
         fontsize: float = 10,
-        gap: float = 3.0,
+        gap: float = 6.0,
     ) -> None:
         fig: Any = ax.figure
         renderer = fig.canvas.get_renderer()
@@ -337,10 +337,14 @@ class _Subtitle:
 
 
 def _encode_png(rgba: NDArray[np.uint8], *, palette: bool = True) -> bytes:
-    """Encode an RGBA buffer as PNG, as a 10-colour palette image when ``palette``.
+    """Encode an RGBA buffer as PNG; a 4-bit palette image when ``palette``.
 
-    Only the bounding box of the visible pixels is quantised; the rest of the
-    frame is filled with the palette's transparent entry.
+    Overlay frames are quantised band by band: the visible rows are split at
+    their widest transparent gap (the subtitle's values above the axes, the
+    plot inside them), and each band's bounding box gets colours of its own,
+    5 for the smaller band and 11 for the larger. Thin text then keeps its
+    black and its anti-aliasing next to the plot's large coloured areas.
+    Everything outside the boxes is the transparent entry.
     """
     buf = io.BytesIO()
     if not palette:
@@ -348,38 +352,68 @@ def _encode_png(rgba: NDArray[np.uint8], *, palette: bool = True) -> bytes:
             buf, format="PNG", compress_level=6
         )
         return buf.getvalue()
-    alpha = rgba[..., 3]
-    rows = np.flatnonzero(alpha.max(axis=1))
-    cols = np.flatnonzero(alpha.max(axis=0))
-    height, width = alpha.shape
-    clear: tuple[int, int] | None = (0, 0)  # a transparent pixel of the crop
-    if rows.size == 0:
-        r0, r1, c0, c1 = 0, 1, 0, 1
-    else:
-        # One pixel of margin: a margin row or column is fully transparent.
-        r0, r1 = max(int(rows[0]) - 1, 0), min(int(rows[-1]) + 2, height)
-        c0, c1 = max(int(cols[0]) - 1, 0), min(int(cols[-1]) + 2, width)
-        if rows[0] > 0 or cols[0] > 0:
-            clear = (0, 0)
-        elif rows[-1] < height - 1 or cols[-1] < width - 1:
-            clear = (r1 - r0 - 1, c1 - c0 - 1)
-        else:
-            clear = None
-    if clear is None:  # visible pixels on every edge: quantise it all
-        image = Image.fromarray(np.ascontiguousarray(rgba), "RGBA").quantize(
-            colors=10, method=Image.Quantize.FASTOCTREE
-        )
-    else:
-        crop = np.ascontiguousarray(rgba[r0:r1, c0:c1])
-        quantized = Image.fromarray(crop, "RGBA").quantize(
-            colors=10, method=Image.Quantize.FASTOCTREE
-        )
-        index = quantized.getpixel((clear[1], clear[0]))
-        image = Image.new("P", (width, height), color=index)
-        image.putpalette(quantized.getpalette(rawmode="RGBA") or [], rawmode="RGBA")
-        image.paste(quantized, (c0, r0))
+    image = _quantise_bands(rgba)
     image.save(buf, format="PNG", compress_level=6, bits=4)
     return buf.getvalue()
+
+
+def _quantise_bands(rgba: NDArray[np.uint8]) -> Image.Image:
+    """Return ``rgba`` as a palette image of at most 16 colours (see above)."""
+    height, width = rgba.shape[:2]
+    visible = rgba[..., 3] > 0
+    rows = np.flatnonzero(visible.any(axis=1))
+    if rows.size == 0:
+        image = Image.new("P", (width, height), color=0)
+        image.putpalette([0, 0, 0, 0], rawmode="RGBA")
+        return image
+    gaps = np.diff(rows)
+    bands = [(int(rows[0]), int(rows[-1]))]
+    if gaps.size and gaps.max() > 2:
+        cut = int(np.argmax(gaps))
+        bands = [(int(rows[0]), int(rows[cut])), (int(rows[cut + 1]), int(rows[-1]))]
+    boxes = []
+    for top, bottom in bands:
+        cols = np.flatnonzero(visible[top : bottom + 1].any(axis=0))
+        # One pixel of margin, transparent unless it is the frame's edge.
+        boxes.append(
+            (
+                max(top - 1, 0),
+                min(bottom + 2, height),
+                max(int(cols[0]) - 1, 0),
+                min(int(cols[-1]) + 2, width),
+            )
+        )
+    areas = [(r1 - r0) * (c1 - c0) for r0, r1, c0, c1 in boxes]
+    counts = [16] if len(boxes) == 1 else [5, 11] if areas[0] < areas[1] else [11, 5]
+    unset = 255
+    index = np.full((height, width), unset, dtype=np.uint8)
+    colours: list[int] = []
+    clear: int | None = None
+    offset = 0
+    for (r0, r1, c0, c1), count in zip(boxes, counts, strict=True):
+        crop = np.ascontiguousarray(rgba[r0:r1, c0:c1])
+        quantized = Image.fromarray(crop, "RGBA").quantize(
+            colors=count, method=Image.Quantize.FASTOCTREE
+        )
+        codes = np.asarray(quantized, dtype=np.uint8)
+        if clear is None:
+            edge = np.concatenate([crop[0, :, 3], crop[-1, :, 3]]) == 0
+            if edge.any():
+                k = int(np.argmax(edge))
+                row, col = (0, k) if k < crop.shape[1] else (-1, k - crop.shape[1])
+                clear = int(codes[row, col]) + offset
+        index[r0:r1, c0:c1] = codes + offset
+        entries = (quantized.getpalette(rawmode="RGBA") or [])[: 4 * count]
+        colours.extend(entries + [0] * (4 * count - len(entries)))
+        offset += count
+    if clear is None:  # visible pixels on every edge: quantise it all
+        return Image.fromarray(np.ascontiguousarray(rgba), "RGBA").quantize(
+            colors=16, method=Image.Quantize.FASTOCTREE
+        )
+    index[index == unset] = clear
+    image = Image.fromarray(index, "P")
+    image.putpalette(colours, rawmode="RGBA")
+    return image
 
 
 def _ks_pvalues(
