@@ -534,8 +534,9 @@ def animate_forward(
     and the density drawn is the exact marginal
     :math:`q_t(x) = \int q(x \mid x_0)\, p(x_0)\, dx_0` with
     :math:`q(x_t \mid x_0) = \mathcal N(\sqrt{\bar\alpha_t} x_0, 1-\bar\alpha_t)`.
-    Histograms are computed once for all frames, so rendering a frame only
-    moves one :class:`~matplotlib.patches.StepPatch`, one line and one text.
+    Histograms, densities and p-values are computed once for all frames,
+    so rendering a frame only redraws the few artists the update function
+    returns.
 
     References
     ----------
