@@ -9,6 +9,7 @@ host. Build it with ``nox -s docs``.
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import matplotlib as mpl
@@ -21,6 +22,7 @@ from sphinx.util import logging
 import diffusion_viz
 
 HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE))  # for gallery_order.StoryOrder
 
 # -- Project -----------------------------------------------------------------
 project = "diffusion_viz"
@@ -122,7 +124,8 @@ sphinx_gallery_conf = {
     "write_computation_times": True,
     "show_memory": False,
     "thumbnail_size": (400, 280),
-    "within_subsection_order": "FileNameSortKey",
+    # The seed page's story first (docs/gallery_order.py).
+    "within_subsection_order": "gallery_order.StoryOrder",
 }
 
 # -- HTML ----------------------------------------------------------------------
