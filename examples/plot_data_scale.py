@@ -24,8 +24,6 @@ Gaussian.
 # must also shrink the spread by a factor of 44, and the excess
 # :math:`43\,\bar\alpha_t` only disappears once :math:`\bar\alpha_t` is far
 # below 1/43.
-from __future__ import annotations
-
 import matplotlib.pyplot as plt
 import numpy as np
 

@@ -16,8 +16,6 @@ panel per schedule, with a few particles of the chain flowing through it.
 # they merge into one Gaussian stream. The light lines are sample paths of
 # the chain :math:`x_t = \sqrt{1-\beta_t}\,x_{t-1} + \sqrt{\beta_t}\,
 # \varepsilon_t`, four from each band.
-from __future__ import annotations
-
 import matplotlib.pyplot as plt
 
 from diffusion_viz import (

@@ -14,8 +14,6 @@ histogram melts into the standard normal, and the exact density of
 # the points in each of U[-10, -6], U[-2, 2] and U[6, 10], and a linear
 # schedule of 200 betas from 1e-4 to 0.1. Passing one ``RandomState`` to both
 # the sampler and the chain reproduces the page's arrays bit for bit.
-from __future__ import annotations
-
 import matplotlib.pyplot as plt
 import numpy as np
 

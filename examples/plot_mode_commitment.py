@@ -13,8 +13,6 @@ see when that happens, for DDPM and for the probability-flow ODE.
 # %%
 # Generate and record every step
 # ------------------------------
-from __future__ import annotations
-
 import matplotlib.pyplot as plt
 import numpy as np
 

@@ -17,8 +17,6 @@ data, so every imperfection you see belongs to the sampler.
 # itself to :func:`~diffusion_viz.sample_reverse` wraps it in
 # :class:`~diffusion_viz.ExactDenoiser`, which returns Tweedie's
 # :math:`\mathbb E[x_0 \mid x_t]` in closed form at every step.
-from __future__ import annotations
-
 import matplotlib.pyplot as plt
 
 from diffusion_viz import (

@@ -17,8 +17,6 @@ DDIM and the probability-flow ODE with 5 to 200 steps and measure the
 # :math:`T` (Lin et al. 2024). :func:`~diffusion_viz.wasserstein1` computes
 # :math:`W_1` against the exact quantile function of the data, so the only
 # randomness in the number is that of the generated sample itself.
-from __future__ import annotations
-
 import matplotlib.pyplot as plt
 import numpy as np
 

@@ -12,8 +12,6 @@ data Gaussian first.
 # ----------------------------
 # Linear and quadratic both run from 1e-4 to 0.1; the constant schedule uses
 # 0.1 at every step, as on the textbook page.
-from __future__ import annotations
-
 import matplotlib.pyplot as plt
 import numpy as np
 

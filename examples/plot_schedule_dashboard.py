@@ -15,8 +15,6 @@ libraries and the EDM noise levels on the same axis.
 # constant schedule uses the end value at every step; the cosine schedule
 # (Nichol & Dhariwal 2021) has no beta range, only :math:`T`; the last
 # schedule is the linear one rescaled to zero terminal SNR (Lin et al. 2024).
-from __future__ import annotations
-
 import matplotlib.pyplot as plt
 
 from diffusion_viz import (

@@ -25,8 +25,6 @@ the subtitle says; two honest tests can.
 # A p-value that means what it says is uniform on [0, 1] when the null is
 # true, so its histogram is flat at 1 and it falls below 5% in 5% of the
 # samples.
-from __future__ import annotations
-
 import matplotlib.pyplot as plt
 import numpy as np
 

@@ -16,8 +16,6 @@ deterministic. Each path is coloured by the band it ends in.
 # ODE integrates :math:`\mathrm dx = -\tfrac12\beta(t)[x + \nabla\log
 # q_t(x)]\,\mathrm dt` (Song et al. 2021) with Heun's method, so its paths
 # are smooth curves that never cross.
-from __future__ import annotations
-
 import matplotlib.pyplot as plt
 import numpy as np
 

@@ -18,8 +18,6 @@ Wasserstein-2 distance against its contraction bound.
 # A sample of :math:`n` points can only see it above the KS noise level
 # :math:`c_n`, the test's critical value (0.0136 at :math:`n = 10{,}000` and
 # 5%).
-from __future__ import annotations
-
 import matplotlib.pyplot as plt
 import numpy as np
 
