@@ -329,7 +329,7 @@ def _lilliefors_pvalue(stat: float, n: int, null: NDArray[np.float64]) -> float:
     m = min(n, _LILLIEFORS_MAX_SIM_N)
     scaled = stat * _stephens_factor(n) / _stephens_factor(m) if n != m else stat
     exceed = null.size - np.searchsorted(null, scaled, side="left")
-    # Monte Carlo p-value with the +1 correction (Davison & Hinkley 1997, Eq. 4.11).
+    # Monte Carlo p-value with the +1 correction (Davison & Hinkley 1997, Ch. 4).
     return float((exceed + 1) / (null.size + 1))
 
 
