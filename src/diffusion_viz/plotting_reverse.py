@@ -24,6 +24,7 @@ from ._validation import _check_int
 from .animation import ForwardAnimation
 from .data import PiecewiseUniform
 from .metrics import band_posterior_paths, gap_mass, nearest_band
+from .plotting import _axes
 from .reverse import ReverseResult
 
 __all__ = [
@@ -39,16 +40,6 @@ __all__ = [
 BAND_COLORS: tuple[str, ...] = ("#1f77b4", "#2ca02c", "#d62728", "C3", "C4", "C5")
 
 _DEFAULT_BINS = np.linspace(-12.0, 12.0, 61)
-
-
-def _axes(ax: Axes | None) -> Axes:
-    if ax is None:
-        return plt.gca()
-    if not isinstance(ax, Axes):
-        raise ValueError(
-            f"ax must be a matplotlib Axes or None, got {type(ax).__name__}"
-        )
-    return ax
 
 
 def _check_result(result: object) -> ReverseResult:

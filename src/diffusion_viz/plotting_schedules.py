@@ -26,6 +26,7 @@ from .convergence import ConvergenceTrace, PValueCalibration, marginal_variance
 from .data import Diffusable
 from .diagnostics import ks_critical_value
 from .forward import diffuse
+from .plotting import _axes
 from .schedules import NoiseSchedule
 
 __all__ = [
@@ -47,16 +48,6 @@ CURVE_QUANTITIES: Mapping[str, tuple[str, bool]] = {
     "log_snr": (r"$\log \mathrm{SNR}_t = \log \bar\alpha_t / (1-\bar\alpha_t)$", False),
     "sigma": (r"VE level $\sigma_t = \sqrt{(1-\bar\alpha_t)/\bar\alpha_t}$", True),
 }
-
-
-def _axes(ax: Axes | None) -> Axes:
-    if ax is None:
-        return plt.gca()
-    if not isinstance(ax, Axes):
-        raise ValueError(
-            f"ax must be a matplotlib Axes or None, got {type(ax).__name__}"
-        )
-    return ax
 
 
 def _items(
