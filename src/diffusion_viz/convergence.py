@@ -36,6 +36,7 @@ from .data import (
     GaussianMixture,
     PiecewiseUniform,
     ToyDistribution,
+    _phi,
 )
 from .diagnostics import (
     _ks_stat_standardized,
@@ -72,11 +73,6 @@ _REACH = 13.0  # half-width, in units of the local scale, of each feature's pane
 # --------------------------------------------------------------------------
 # Wasserstein-2 distance to N(0, 1)
 # --------------------------------------------------------------------------
-
-
-def _phi(z: NDArray[np.float64]) -> NDArray[np.float64]:
-    with np.errstate(over="ignore"):
-        return np.asarray(np.exp(-0.5 * z * z) / np.sqrt(2.0 * np.pi))
 
 
 def _w2_piecewise_uniform(dist: PiecewiseUniform) -> float:

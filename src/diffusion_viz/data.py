@@ -53,6 +53,12 @@ def _log_phi(z: NDArray[np.float64]) -> NDArray[np.float64]:
     return np.asarray(-0.5 * z * z - _LOG_SQRT_2PI)
 
 
+def _phi(z: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Return the standard normal density (0 far in the tails, no warning)."""
+    with np.errstate(over="ignore"):
+        return np.asarray(np.exp(-0.5 * z * z) / np.sqrt(2.0 * np.pi))
+
+
 def _log1mexp(a: NDArray[np.float64]) -> NDArray[np.float64]:
     """Return ``log(1 - exp(a))`` for ``a <= 0`` without cancellation."""
     a = np.asarray(a, dtype=np.float64)

@@ -31,7 +31,7 @@ from ._validation import (
     _check_unit_interval,
     _readonly,
 )
-from .data import Diffusable, ToyDistribution
+from .data import Diffusable, ToyDistribution, _phi
 from .forward import ForwardResult
 
 __all__ = [
@@ -521,7 +521,7 @@ def exact_ks_distance(dist: ToyDistribution) -> SupDistance:
 
     def slope(x: float) -> float:
         # d/dx (F - Phi) = density - phi: zero where |F - Phi| peaks inside.
-        return float(dist.pdf(x) - np.exp(-0.5 * x * x) / np.sqrt(2.0 * np.pi))
+        return float(dist.pdf(x) - _phi(np.asarray(x)))
 
     best = SupDistance(float(diff[i]), float(grid[i]))
     if slope(a) * slope(b) < 0:

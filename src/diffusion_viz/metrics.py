@@ -20,6 +20,7 @@ from .data import (
     GaussianMixture,
     PiecewiseUniform,
     ToyDistribution,
+    _phi,
 )
 
 __all__ = [
@@ -36,10 +37,6 @@ __all__ = [
 ]
 
 FloatArray = NDArray[np.float64]
-
-
-def _phi(z: FloatArray) -> FloatArray:
-    return np.asarray(np.exp(-0.5 * z * z) / np.sqrt(2.0 * np.pi))
 
 
 def _check_dist(dist: object) -> ToyDistribution:

@@ -20,7 +20,7 @@ from matplotlib.patches import StepPatch
 from numpy.typing import ArrayLike, NDArray
 
 from ._validation import RNGLike, _check_finite_1d, _check_int, _check_rng
-from .data import Diffusable, GaussianMixture
+from .data import Diffusable, GaussianMixture, _phi
 from .diagnostics import NormalityTrace, exact_ks_distance
 from .forward import ForwardResult, diffuse
 from .schedules import NoiseSchedule
@@ -80,6 +80,15 @@ def standard_normal() -> GaussianMixture:
     0.3989...
     """
     return GaussianMixture([0.0], [1.0])
+
+
+def _marginal_pdf(
+    data: Diffusable, alpha_bar: float, x: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """Return the exact density of q_t at ``alpha_bar`` in [0, 1] (0: N(0, 1))."""
+    if alpha_bar == 0.0:  # zero terminal SNR: diffused() needs alpha_bar > 0
+        return _phi(x)
+    return np.asarray(data.diffused(float(alpha_bar)).pdf(x), dtype=np.float64)
 
 
 def _axes(ax: Axes | None) -> Axes:

@@ -24,7 +24,7 @@ from ._validation import _check_int
 from .animation import ForwardAnimation
 from .data import PiecewiseUniform
 from .metrics import band_posterior_paths, gap_mass, nearest_band
-from .plotting import _axes
+from .plotting import _axes, _marginal_pdf
 from .reverse import ReverseResult
 
 __all__ = [
@@ -67,14 +67,6 @@ def _pick_paths(n: int, max_paths: int) -> NDArray[np.intp]:
 
 def _band_color(k: int) -> str:
     return BAND_COLORS[k % len(BAND_COLORS)]
-
-
-def _exact_pdf(
-    data: PiecewiseUniform, alpha_bar: float, x: NDArray[np.float64]
-) -> NDArray[np.float64]:
-    if alpha_bar == 0.0:
-        return np.asarray(np.exp(-0.5 * x * x) / np.sqrt(2.0 * np.pi))
-    return np.asarray(data.diffused(alpha_bar).pdf(x), dtype=np.float64)
 
 
 def plot_bands(
@@ -487,7 +479,11 @@ def animate_reverse(
         heights(0), edges, fill=True, color=color, alpha=0.6, label="generated $x_t$"
     )
     (line,) = ax.plot(
-        grid, _exact_pdf(d, float(abars[0]), grid), "k-", lw=1.6, label=r"exact $q_t$"
+        grid,
+        _marginal_pdf(d, float(abars[0]), grid),
+        "k-",
+        lw=1.6,
+        label=r"exact $q_t$",
     )
     ax.set_xlim(edges[0], edges[-1])
     ax.set_ylim(*ylim)
@@ -500,7 +496,7 @@ def animate_reverse(
 
     def update(i: int) -> list[Artist]:
         hist.set_data(heights(i), edges)
-        line.set_ydata(_exact_pdf(d, float(abars[i]), grid))
+        line.set_ydata(_marginal_pdf(d, float(abars[i]), grid))
         g = gap_mass(res.samples[i], d) if res.steps[i] == 0 else None
         extra = f"  |  mass in gaps {g:.2%}" if g is not None else ""
         title.set_text(

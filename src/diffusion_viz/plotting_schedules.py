@@ -26,7 +26,7 @@ from .convergence import ConvergenceTrace, PValueCalibration, marginal_variance
 from .data import Diffusable
 from .diagnostics import ks_critical_value
 from .forward import diffuse
-from .plotting import _axes
+from .plotting import _axes, _marginal_pdf
 from .schedules import NoiseSchedule
 
 __all__ = [
@@ -594,10 +594,7 @@ def _river_density(
 ) -> NDArray[np.float64]:
     out = np.empty((x.size, ab.size))
     for j, a in enumerate(ab):
-        if a == 0.0:
-            out[:, j] = np.exp(-0.5 * x * x) / np.sqrt(2.0 * np.pi)
-        else:
-            out[:, j] = data.diffused(float(a)).pdf(x)
+        out[:, j] = _marginal_pdf(data, float(a), x)
     return out
 
 
