@@ -28,9 +28,10 @@ from matplotlib.text import Text
 from matplotlib.transforms import offset_copy
 from numpy.typing import ArrayLike, NDArray
 from PIL import Image
-from scipy import special, stats
+from scipy import stats
 
 from .data import Diffusable
+from .diagnostics import _ks_stat_standardized
 from .forward import ForwardResult
 from .plotting import (
     EQUATION,
@@ -427,18 +428,10 @@ def _ks_pvalues(
     """
     n = samples.shape[1]
     ordered = np.sort(samples, axis=1)
-    upper = np.arange(1, n + 1) / n
-    lower = np.arange(0, n) / n
-
-    def stat(z: NDArray[np.float64]) -> NDArray[np.float64]:
-        cdf = special.ndtr(z)
-        d_plus = np.max(upper - cdf, axis=1)
-        d_minus = np.max(cdf - lower, axis=1)
-        return np.asarray(np.maximum(d_plus, d_minus), dtype=np.float64)
-
     mean = ordered.mean(axis=1, keepdims=True)
     std = ordered.std(axis=1, keepdims=True)
-    d_fit, d_prior = stat((ordered - mean) / std), stat(ordered)
+    d_fit = _ks_stat_standardized((ordered - mean) / std)
+    d_prior = _ks_stat_standardized(ordered)
     root = np.sqrt(n)
     # scipy's default method ("auto") is the exact finite-n distribution. It
     # costs milliseconds per value, so it is skipped where the p-value is
